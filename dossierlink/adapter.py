@@ -119,7 +119,7 @@ def available_adapters(*, reload: bool = False) -> dict[str, Adapter]:
                 raise TypeError(f"{ep.value} is not a dossierlink Adapter")
         except Exception as exc:  # a third-party plug-in must not break the core
             _load_errors[ep.name] = f"{type(exc).__name__}: {exc}"
-            log.warning("adapter %s could not be loaded: %s", ep.name, exc)
+            log.debug("adapter %s could not be loaded: %s", ep.name, exc)
             continue
         found[ep.name] = adapter
     _cache = dict(sorted(found.items()))

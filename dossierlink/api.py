@@ -1,16 +1,351 @@
-"""The library API: ``dossierlink.open(path)`` returns a Chain whose methods the CLI calls."""
+"""The library API: ``dossierlink.open(path)`` returns a Chain whose methods the CLI calls.
+
+    >>> import dossierlink
+    >>> chain = dossierlink.open("keten.db")
+    >>> chain.ingest(["samples/"])
+    >>> for d in chain.divergences(organisation="om", status="open"): print(d.message)
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import getpass
+import os
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
+
+import attrs
+
+from dossierlink.ingest import FileOutcome, IngestOptions, ingest_file
+from dossierlink.privacy import Pseudonymiser, load_key
+from dossierlink.schema import Divergence, Identifier, Medium, Record
+from dossierlink.store import Store, StoreError, utcnow
+
+__all__ = ["Chain", "DossierDetail", "IngestSummary", "ReconcileSummary", "VerifyResult", "open"]
+
+DEFAULT_DB = "dossierlink.db"
+
+
+@attrs.frozen
+class IngestSummary:
+    files: int = 0
+    ingested: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    quarantined: int = 0
+    records: int = 0
+    dossiers: int = 0  # distinct dossiers touched
+    merges: int = 0
+    outcomes: tuple[FileOutcome, ...] = ()
+
+    @property
+    def rejected(self) -> tuple[FileOutcome, ...]:
+        return tuple(o for o in self.outcomes if o.status == "quarantined")
+
+
+@attrs.frozen
+class ReconcileSummary:
+    dossiers: int
+    new: int
+    kept: int
+    reopened: int
+    resolved: int
+    open_total: int
+    run_id: int
+
+
+@attrs.frozen
+class DossierDetail:
+    dossier_id: int
+    identifiers: tuple[Identifier, ...]
+    records: tuple[Record, ...]
+    divergences: tuple[Divergence, ...]
+    merged_from: tuple[int, ...] = ()
+
+
+@attrs.frozen
+class VerifyResult:
+    unchanged: tuple[str, ...]
+    changed: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.changed
+
+
+def _iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
+    """(file, root) for every file under the given paths, sorted, hidden files skipped."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for sub in sorted(path.rglob("*")):
+                rel = sub.relative_to(path)
+                if any(part.startswith(".") for part in rel.parts):
+                    continue
+                if sub.is_file() or sub.is_symlink():
+                    yield sub, path
+        else:
+            yield path, path.parent
 
 
 class Chain:
-    """A store of the chain's dossiers (being written; see store.py)."""
+    """A store of the chain's dossiers. Every CLI command is a method here."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: str | Path = DEFAULT_DB, *, config: Any = None, create: bool = True) -> None:
+        self.path = Path(path)
+        self.config = config
+        self.store = Store(self.path, create=create)
+        self._reconcile_config: Any = None
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    @property
+    def db(self) -> Any:
+        """The sqlite_utils.Database underneath, for queries the API does not offer."""
+        return self.store.db
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        """A raw table of the TOML configuration ({} when absent)."""
+        sections = getattr(self.config, "sections", None) or {}
+        value = sections.get(name, {})
+        return value if isinstance(value, Mapping) else {}
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Chain:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _pseudonymiser(self) -> Pseudonymiser | None:
+        key = load_key(self.section("privacy").get("key_file"))
+        return Pseudonymiser(key) if key else None
+
+    # --- ingest ----------------------------------------------------------------------------
+
+    def ingest_file(
+        self,
+        path: str | Path,
+        *,
+        adapter: str = "auto",
+        organisation: str | None = None,
+        medium: str | Medium | None = None,
+        options: Mapping[str, Any] | None = None,
+        root: str | Path | None = None,
+        quarantine: str | Path | None = None,
+        reconcile: bool = True,
+        now: dt.datetime | None = None,
+    ) -> FileOutcome:
+        """Ingest one file (one transaction) and reconcile the dossiers it touched."""
+        opts = IngestOptions(
+            adapter=adapter,
+            organisation=organisation,
+            medium=Medium(medium) if medium else None,
+            options=dict(options or {}),
+            root=Path(root) if root else None,
+            quarantine=Path(quarantine) if quarantine else None,
+            pseudonymiser=self._pseudonymiser(),
+        )
+        outcome = ingest_file(self.store, Path(path), opts, now=now)
+        if reconcile and outcome.dossier_ids:
+            self.reconcile(dossier_ids=outcome.dossier_ids, now=now, kind="incremental")
+        return outcome
+
+    def ingest(
+        self,
+        paths: Iterable[str | Path],
+        *,
+        adapter: str = "auto",
+        organisation: str | None = None,
+        medium: str | Medium | None = None,
+        options: Mapping[str, Any] | None = None,
+        quarantine: str | Path | None = None,
+        reconcile: bool = True,
+        now: dt.datetime | None = None,
+        progress: Callable[[FileOutcome], None] | None = None,
+    ) -> IngestSummary:
+        """Ingest files and folders (recursively); bad files are quarantined, the rest goes on."""
+        outcomes: list[FileOutcome] = []
+        touched: set[int] = set()
+        pseudonymiser = self._pseudonymiser()
+        for file, root in _iter_files(paths):
+            opts = IngestOptions(
+                adapter=adapter,
+                organisation=organisation,
+                medium=Medium(medium) if medium else None,
+                options=dict(options or {}),
+                root=root,
+                quarantine=Path(quarantine) if quarantine else None,
+                pseudonymiser=pseudonymiser,
+            )
+            outcome = ingest_file(self.store, file, opts, now=now)
+            outcomes.append(outcome)
+            touched.update(outcome.dossier_ids)
+            if progress is not None:
+                progress(outcome)
+        if reconcile and touched:
+            live = {self.store._live_dossier(self.store.conn, d) for d in touched}
+            self.reconcile(dossier_ids=sorted(live), now=now, kind="incremental")
+        return IngestSummary(
+            files=len(outcomes),
+            ingested=sum(o.status == "ingested" for o in outcomes),
+            duplicates=sum(o.status == "duplicate" for o in outcomes),
+            skipped=sum(o.status == "skipped" for o in outcomes),
+            quarantined=sum(o.status == "quarantined" for o in outcomes),
+            records=sum(o.records for o in outcomes),
+            dossiers=len(touched),
+            merges=sum(o.merges for o in outcomes),
+            outcomes=tuple(outcomes),
+        )
+
+    # --- reconcile -------------------------------------------------------------------------
+
+    def reconcile_config(self) -> Any:
+        if self._reconcile_config is None:
+            from dossierlink.reconcile import ReconcileConfig
+
+            errors: list[str] = []
+            cfg = ReconcileConfig.from_mapping(self.section("reconcile"), errors)
+            if errors:
+                raise ValueError("The [reconcile] configuration is wrong: " + " ".join(errors))
+            self._reconcile_config = cfg
+        return self._reconcile_config
+
+    def reconcile(
+        self,
+        *,
+        all: bool = False,  # noqa: A002 - mirrors the CLI flag
+        dossier_ids: Sequence[int] | None = None,
+        now: dt.datetime | None = None,
+        kind: str | None = None,
+    ) -> ReconcileSummary:
+        """Reconcile the dossiers that changed (default), the given ones, or ``all``."""
+        from dossierlink.reconcile import DossierView, reconcile_dossier
+
+        now = now or utcnow()
+        config = self.reconcile_config()
+        if all:
+            ids = self.store.live_dossier_ids()
+        elif dossier_ids is not None:
+            ids = sorted(set(dossier_ids))
+        else:
+            ids = self.store.live_dossier_ids(dirty_only=True)
+        run_id = self.store.start_run(kind or ("full" if all else "incremental"), now=now)
+        totals = {"new": 0, "kept": 0, "reopened": 0, "resolved": 0}
+        for dossier_id in ids:
+            view = DossierView(
+                dossier_id=dossier_id,
+                identifiers=self.store.dossier_identifiers(dossier_id),
+                records=self.store.dossier_records(dossier_id),
+            )
+            found = reconcile_dossier(view, config, now)
+            counts = self.store.apply_divergences(dossier_id, found, now=now, run_id=run_id)
+            for k, v in counts.items():
+                totals[k] += v
+        self.store.finish_run(run_id, now=now)
+        open_total = self.store.conn.execute(
+            "SELECT count(*) FROM divergences WHERE status IN ('open','acknowledged')"
+        ).fetchone()[0]
+        return ReconcileSummary(len(ids), totals["new"], totals["kept"], totals["reopened"], totals["resolved"], open_total, run_id)
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def divergences(
+        self,
+        *,
+        organisation: str | None = None,
+        kind: str | None = None,
+        severity: str | None = None,
+        status: str | Sequence[str] | None = None,
+        since: dt.datetime | None = None,
+        dossier: str | None = None,
+    ) -> list[Divergence]:
+        dossier_id = None
+        if dossier is not None:
+            dossier_id = self.store.find_dossier(dossier)
+            if dossier_id is None:
+                return []
+        return self.store.divergences(
+            dossier_id=dossier_id,
+            organisation=organisation,
+            kind=kind,
+            severity=severity,
+            status=status,
+            since=since,
+        )
+
+    def acknowledge(self, divergence_id: str, *, note: str, by: str | None = None) -> None:
+        """Mark a divergence as seen and being handled; the note and who are kept in history."""
+        self.store.acknowledge(divergence_id, note=note, by=by or getpass.getuser())
+
+    def dossier(self, identifier: str) -> DossierDetail | None:
+        """One case across the chain, found by any of its identifiers."""
+        dossier_id = self.store.find_dossier(identifier)
+        if dossier_id is None:
+            return None
+        merged = tuple(
+            int(r[0])
+            for r in self.store.conn.execute("SELECT from_dossier FROM merges WHERE into_dossier = ?", [dossier_id])
+        )
+        return DossierDetail(
+            dossier_id=dossier_id,
+            identifiers=self.store.dossier_identifiers(dossier_id),
+            records=self.store.dossier_records(dossier_id),
+            divergences=tuple(self.store.divergences(dossier_id=dossier_id)),
+            merged_from=merged,
+        )
+
+    def sources(self, *, status: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM sources" + (" WHERE status = ?" if status else "") + " ORDER BY id"
+        return self.store.query(sql, [status] if status else [])
+
+    def stats(self) -> dict[str, int]:
+        c = self.store.conn
+        return {
+            "dossiers": c.execute("SELECT count(*) FROM dossiers WHERE merged_into IS NULL").fetchone()[0],
+            "records": c.execute("SELECT count(*) FROM records").fetchone()[0],
+            "documents": c.execute("SELECT count(*) FROM documents").fetchone()[0],
+            "sources": c.execute("SELECT count(*) FROM sources").fetchone()[0],
+            "open_divergences": c.execute(
+                "SELECT count(*) FROM divergences WHERE status IN ('open','acknowledged')"
+            ).fetchone()[0],
+        }
+
+    # --- fixity ----------------------------------------------------------------------------
+
+    def verify(self) -> VerifyResult:
+        """Recompute sha256 of every ingested source still present: unchanged, changed, missing."""
+        from dossierlink.adapter import sha256_file
+
+        unchanged: list[str] = []
+        changed: list[str] = []
+        missing: list[str] = []
+        for row in self.store.query("SELECT path, sha256 FROM sources WHERE status = 'ingested' ORDER BY path"):
+            path = Path(row["path"])
+            if not path.is_file():
+                missing.append(row["path"])
+                continue
+            try:
+                digest = sha256_file(path)
+            except OSError:
+                missing.append(row["path"])
+                continue
+            (unchanged if digest == row["sha256"] else changed).append(row["path"])
+        return VerifyResult(tuple(unchanged), tuple(changed), tuple(missing))
 
 
-def open(path: str | Path = "dossierlink.db") -> Chain:  # noqa: A001 - mirrors sqlite-utils
-    return Chain(Path(path))
+def open(  # noqa: A001 - the sqlite-utils idiom: dossierlink.open("chain.db")
+    path: str | Path | None = None, *, config: Any = None, create: bool = True
+) -> Chain:
+    """Open (or create) a store. Without a path: the config's store, $DOSSIERLINK_DB, ./dossierlink.db."""
+    if path is None:
+        cfg_path = getattr(config, "store_path", None)
+        path = cfg_path or os.environ.get("DOSSIERLINK_DB") or DEFAULT_DB
+    try:
+        return Chain(path, config=config, create=create)
+    except StoreError:
+        raise

@@ -1,0 +1,384 @@
+"""The ``dossierlink`` command: a thin click skin over :mod:`dossierlink.api` (no logic here)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from dossierlink import __version__
+from dossierlink.api import DEFAULT_DB, Chain
+from dossierlink.identifiers import mask_bsn
+from dossierlink.store import StoreError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+# Subcommand modules owned by other parts of the code; each exposes ``commands``.
+_COMMAND_MODULES = (
+    "dossierlink.cli.report",
+    "dossierlink.cli.sync",
+    "dossierlink.cli.samples",
+    "dossierlink.cli.demo",
+    "dossierlink.cli.dossier",
+)
+
+
+class UserError(click.ClickException):
+    """An error the user can fix: printed as one sentence, exit code 2."""
+
+    exit_code = EXIT_USAGE
+
+
+def fail(message: str) -> NoReturn:
+    raise UserError(message)
+
+
+class _Group(click.Group):
+    """Turns expected failures into one readable line; tracebacks only with --debug."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except StoreError as exc:
+            _die(ctx, str(exc))
+        except sqlite3.DatabaseError as exc:
+            _die(ctx, f"The store cannot be used: {exc}.")
+        except (OSError, ValueError, LookupError) as exc:
+            _die(ctx, str(exc))
+        except Exception as exc:
+            _die(ctx, f"Internal error ({type(exc).__name__}: {exc}); rerun with --debug and report it.")
+
+
+def _die(ctx: click.Context, message: str) -> NoReturn:
+    obj = ctx.obj or {}
+    if obj.get("debug"):
+        raise
+    click.echo(f"dossierlink: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _load_config(path: str | None) -> Any:
+    if not path:
+        return None
+    from dossierlink.config import Config
+
+    return Config.load(Path(path))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="dossierlink")
+@click.option(
+    "--db",
+    envvar="DOSSIERLINK_DB",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"The store (SQLite file). Env DOSSIERLINK_DB; default: the config's store, else ./{DEFAULT_DB}.",
+)
+@click.option(
+    "--config",
+    "config_path",
+    envvar="DOSSIERLINK_CONFIG",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="TOML configuration (env DOSSIERLINK_CONFIG).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks and debug logging.")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, config_path: str | None, debug: bool) -> None:
+    """dossierlink keeps the chain's paper and digital case files in sync and reports where they differ."""
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    state: dict[str, Any] = {"debug": debug, "db": db, "config_path": config_path}
+    config_cache: list[Any] = []
+    chain_cache: list[Chain] = []
+
+    def get_config() -> Any:
+        if not config_cache:
+            config_cache.append(_load_config(config_path))
+        return config_cache[0]
+
+    def get_chain(create: bool = True) -> Chain:
+        if not chain_cache:
+            config = get_config()
+            path = db or getattr(config, "store_path", None) or Path(DEFAULT_DB)
+            chain_cache.append(Chain(path, config=config, create=create))
+            ctx.call_on_close(chain_cache[0].close)
+        return chain_cache[0]
+
+    state["config"] = get_config
+    state["chain"] = get_chain
+    ctx.obj = state
+
+
+def chain_from(ctx: click.Context, *, create: bool = True) -> Chain:
+    getter: Callable[..., Chain] = ctx.obj["chain"]
+    return getter(create=create)
+
+
+@main.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create an empty store (mode 0600) or bring an existing one up to date."""
+    chain = chain_from(ctx)
+    click.echo(f"Store ready: {chain.path} ({chain.stats()['dossiers']} dossiers).")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--adapter", default="auto", show_default=True, help="Adapter name, or auto to let the file say.")
+@click.option("--organisation", default=None, help="Organisation code when the format does not say (e.g. om).")
+@click.option("--medium", type=click.Choice(["paper", "digital"]), default=None, help="Medium when the format does not say.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), default=None, help="TOML mapping for --adapter mapping.")
+@click.option("--quarantine", type=click.Path(file_okay=False), default=None, help="Copy rejected files here with a reason.")
+@click.option("--ocr", is_flag=True, help="OCR scans without a text layer (needs dossierlink[ocr]).")
+@click.option("--no-reconcile", is_flag=True, help="Only store; reconcile later with `dossierlink reconcile`.")
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    adapter: str,
+    organisation: str | None,
+    medium: str | None,
+    mapping: str | None,
+    quarantine: str | None,
+    ocr: bool,
+    no_reconcile: bool,
+) -> None:
+    """Read exports and scans (files and folders, recursively) into the store."""
+    chain = chain_from(ctx)
+    options: dict[str, Any] = {}
+    if mapping:
+        options["mapping"] = mapping
+        if adapter == "auto":
+            adapter = "mapping"
+    if ocr:
+        options["ocr"] = True
+    show_bar = sys.stderr.isatty()
+    rejected: list[str] = []
+
+    def progress(outcome: Any) -> None:
+        if outcome.status == "quarantined":
+            rejected.append(f"{outcome.path}: {outcome.reason}")
+        if show_bar:
+            bar.update(1)
+
+    files = sum(1 for _ in _count_files(paths))
+    with click.progressbar(length=files, label="Ingesting", file=sys.stderr, hidden=not show_bar) as bar:
+        summary = chain.ingest(
+            paths,
+            adapter=adapter,
+            organisation=organisation,
+            medium=medium,
+            options=options,
+            quarantine=quarantine,
+            reconcile=not no_reconcile,
+            progress=progress,
+        )
+    for line in rejected:
+        click.echo(f"rejected: {line}", err=True)
+    click.echo(
+        f"{summary.files} files: {summary.ingested} ingested, {summary.duplicates} duplicate, "
+        f"{summary.skipped} unchanged, {summary.quarantined} rejected; {summary.records} records in "
+        f"{summary.dossiers} dossiers" + (f", {summary.merges} merged" if summary.merges else "") + "."
+    )
+    if summary.quarantined:
+        ctx.exit(EXIT_USAGE)
+
+
+def _count_files(paths: tuple[Path, ...]) -> Any:
+    from dossierlink.api import _iter_files
+
+    return _iter_files(paths)
+
+
+@main.command()
+@click.option("--all", "all_", is_flag=True, help="Redo every dossier (same result as the incremental path).")
+@click.pass_context
+def reconcile(ctx: click.Context, all_: bool) -> None:
+    """Reconcile dossiers changed since the last run (or --all) and update divergences."""
+    s = chain_from(ctx).reconcile(all=all_)
+    click.echo(
+        f"{s.dossiers} dossiers reconciled: {s.new} new, {s.reopened} reopened, {s.resolved} resolved; "
+        f"{s.open_total} open divergences."
+    )
+
+
+@main.command("adapters")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+def adapters_cmd(as_json: bool) -> None:
+    """List installed adapters with organisation, formats and origin."""
+    from dossierlink.adapter import adapter_load_errors, available_adapters
+
+    rows = [
+        {
+            "name": a.name,
+            "organisation": a.organisation or "(caller)",
+            "medium": a.medium.value if a.medium else "(caller)",
+            "formats": ", ".join(a.formats),
+            "origin": a.origin,
+            "description": a.description,
+        }
+        for a in available_adapters().values()
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo("No adapters installed.")
+    width = max((len(r["name"]) for r in rows), default=4)
+    for r in rows:
+        click.echo(
+            f"{r['name']:<{width}}  {r['organisation']:<12} {r['medium']:<8} {r['formats']:<10} {r['origin']}"
+            + (f"\n{'':<{width}}  {r['description']}" if r["description"] else "")
+        )
+    for name, err in adapter_load_errors().items():
+        click.echo(f"{name}: could not be loaded ({err})", err=True)
+
+
+@main.command("identify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def identify_cmd(file: Path) -> None:
+    """Say which adapter claims FILE, and why."""
+    from dossierlink.adapter import available_adapters
+
+    claims = []
+    for adapter in available_adapters().values():
+        try:
+            if adapter.identify(file):
+                claims.append(adapter)
+        except Exception:  # identify must never raise; a broken one is simply not a claim
+            continue
+    if not claims:
+        raise UserError(f"{file}: no adapter recognises this file; see `dossierlink adapters`.")
+    for a in claims:
+        click.echo(f"{a.name}: {a.why(file)}")
+    if len(claims) > 1:
+        raise UserError(f"{file}: more than one adapter claims this file; choose one with --adapter.")
+
+
+@main.group("divergences", invoke_without_command=True)
+@click.option("--organisation", default=None)
+@click.option("--kind", default=None)
+@click.option("--severity", default=None)
+@click.option("--status", default="open", show_default=True, help="open, acknowledged, resolved or all.")
+@click.option("--dossier", default=None, help="Any identifier of the case.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def divergences_cmd(
+    ctx: click.Context,
+    organisation: str | None,
+    kind: str | None,
+    severity: str | None,
+    status: str,
+    dossier: str | None,
+    as_json: bool,
+) -> None:
+    """List divergences (default: open ones); `divergences ack ID --note ...` acknowledges one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from dossierlink.serialize import divergence_to_dict
+
+    items = chain_from(ctx).divergences(
+        organisation=organisation,
+        kind=kind,
+        severity=severity,
+        status=None if status == "all" else status,
+        dossier=dossier,
+    )
+    if as_json:
+        out = []
+        for d in items:
+            row = divergence_to_dict(d)
+            row.pop("details", None)
+            out.append(row)
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        return
+    for d in items:
+        ids = ", ".join(i.value for i in d.identifiers if i.kind.value == "parketnummer") or (
+            d.identifiers[0].value if d.identifiers else "-"
+        )
+        click.echo(f"{d.id}  {d.severity.value:<8} {d.kind.value:<20} {d.organisation:<12} {ids:<14} {_mask(d.message)}")
+    click.echo(f"{len(items)} divergences.", err=True)
+
+
+def _mask(text: str) -> str:
+    import re
+
+    return re.sub(r"(?<!\d)\d{9}(?!\d)", lambda m: mask_bsn(m.group(0)), text)
+
+
+@divergences_cmd.command("ack")
+@click.argument("divergence_id")
+@click.option("--note", required=True, help="What is being done about it.")
+@click.option("--by", default=None, help="Who (default: the OS user).")
+@click.pass_context
+def ack_cmd(ctx: click.Context, divergence_id: str, note: str, by: str | None) -> None:
+    """Acknowledge a divergence: it stays on the list until it is resolved, with your note."""
+    try:
+        chain_from(ctx).acknowledge(divergence_id, note=note, by=by)
+    except KeyError:
+        raise UserError(f"There is no divergence {divergence_id!r}; see `dossierlink divergences`.") from None
+    click.echo(f"{divergence_id} acknowledged.")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def verify(ctx: click.Context, as_json: bool) -> None:
+    """Fixity: recompute sha256 of every ingested file; exit 1 if any changed."""
+    r = chain_from(ctx, create=False).verify()
+    if as_json:
+        click.echo(json.dumps({"unchanged": r.unchanged, "changed": r.changed, "missing": r.missing}, indent=2))
+    else:
+        for p in r.changed:
+            click.echo(f"changed: {p}")
+        for p in r.missing:
+            click.echo(f"missing: {p}")
+        click.echo(f"{len(r.unchanged)} unchanged, {len(r.changed)} changed, {len(r.missing)} missing.")
+    ctx.exit(EXIT_FINDINGS if r.changed else EXIT_OK)
+
+
+@main.command()
+@click.pass_context
+def stats(ctx: click.Context) -> None:
+    """Counts of dossiers, records, documents, sources and open divergences."""
+    for k, v in chain_from(ctx, create=False).stats().items():
+        click.echo(f"{k:<18} {v}")
+
+
+def _register_subcommands() -> None:
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # that part is not installed
+            raise
+        for command in getattr(module, "commands", []):
+            main.add_command(command)
+
+
+_register_subcommands()
+
+
+def run() -> None:  # pragma: no cover - console entry point alias
+    main(prog_name="dossierlink")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    run()

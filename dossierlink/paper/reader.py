@@ -1,0 +1,279 @@
+"""Read one PDF with pypdf into a PdfSummary: hash, page texts, page labels, dossier pages, fingerprint.
+
+Every way a PDF can be unreadable ends as a :class:`PdfError` whose ``reason`` is a short code
+(``empty``, ``not_pdf``, ``truncated``, ``encrypted``, ``corrupt``, ``too_big``,
+``too_many_pages``, ``bomb``, ``memory``, ``timeout``, ``crashed``) and whose message is a
+sentence naming the file. Run it through :func:`dossierlink.paper.isolate.read_pdf_isolated`
+for untrusted input: that adds a time and a memory limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import io
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from dossierlink.adapter import AdapterError
+from dossierlink.paper.fingerprint import fingerprint
+from dossierlink.paper.labels import find_dossier_page, find_page_label
+
+__all__ = ["PdfError", "PdfLimits", "PdfSummary", "page_texts", "preflight", "read_pdf"]
+
+log = logging.getLogger(__name__)
+
+_MB = 1024 * 1024
+
+
+class PdfError(AdapterError):
+    """A PDF that cannot be read. ``reason`` is a stable code, the message a sentence."""
+
+    def __init__(self, path: Path | str, problem: str, reason: str = "corrupt", locator: str | None = None):
+        super().__init__(path, problem, locator)
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[Any, ...]:  # crosses process boundaries intact
+        return (PdfError, (self.path, self.problem, self.reason, self.locator))
+
+
+@attrs.frozen
+class PdfLimits:
+    """Bounds on what one PDF may cost. The isolated reader enforces time and memory."""
+
+    max_bytes: int = 512 * _MB
+    max_pages: int = 5000
+    timeout_s: float = 120.0
+    memory_mb: int = 1536
+    # Text beyond this per page is cut: a real page holds a few thousand characters.
+    max_page_chars: int = 200_000
+
+
+@attrs.frozen
+class PdfSummary:
+    """What the reader learned from one PDF file."""
+
+    path: str
+    size: int
+    sha256: str
+    page_count: int
+    page_texts: tuple[str, ...]
+    text_chars: int
+    fingerprint: str
+    page_labels: tuple[tuple[int, int] | None, ...]
+    dossier_pages: tuple[int | None, ...]
+    encrypted: bool = False
+    producer: str | None = None
+    creator: str | None = None
+    created: dt.datetime | None = None
+    modified: dt.datetime | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def has_text(self) -> bool:
+        return self.text_chars > 0
+
+
+def preflight(path: Path, limits: PdfLimits) -> int:
+    """Cheap checks before pypdf sees the file; returns its size or raises PdfError."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PdfError(path, f"the file cannot be read ({exc.strerror or exc})", "unreadable") from None
+    if size == 0:
+        raise PdfError(path, "the file is empty (0 bytes); copy it again from the source", "empty")
+    if size > limits.max_bytes:
+        raise PdfError(
+            path,
+            f"the file is {size / _MB:.0f} MB, over the limit of {limits.max_bytes / _MB:.0f} MB "
+            "(raise limits.max_bytes if this is a genuine dossier)",
+            "too_big",
+        )
+    with path.open("rb") as fh:
+        head = fh.read(1024)
+        fh.seek(max(0, size - 2048))
+        tail = fh.read()
+    if b"%PDF-" not in head:
+        raise PdfError(path, f"this is not a PDF (it starts with {_describe(head)})", "not_pdf")
+    if b"%%EOF" not in tail:
+        raise PdfError(
+            path,
+            "the PDF is truncated: it does not end in %%EOF (an interrupted scan, copy or upload); "
+            "copy it again when the scanner has finished",
+            "truncated",
+        )
+    return size
+
+
+def _describe(head: bytes) -> str:
+    magic = {
+        b"PK\x03\x04": "a ZIP signature (an Office document or archive?)",
+        b"\x89PNG": "a PNG signature",
+        b"\xff\xd8\xff": "a JPEG signature",
+        b"II*\x00": "a TIFF signature",
+        b"MM\x00*": "a TIFF signature",
+        b"<?xml": "an XML declaration",
+    }
+    for sig, what in magic.items():
+        if head.startswith(sig):
+            return what
+    shown = head[:12].decode("latin-1").encode("unicode_escape").decode("ascii")
+    return f"{shown!r}, not %PDF-"
+
+
+_fast_page_texts: Callable[[Any], list[str]] | None = None
+_fast_loaded = False
+
+
+def _fast() -> Callable[[Any], list[str]] | None:
+    """The faster page-text extractor of dossierlink.paper.fasttext, when present and importable."""
+    global _fast_page_texts, _fast_loaded
+    if not _fast_loaded:
+        _fast_loaded = True
+        try:
+            module = importlib.import_module("dossierlink.paper.fasttext")
+            fn = getattr(module, "page_texts", None)
+            _fast_page_texts = fn if callable(fn) else None
+        except Exception as exc:  # an optional speed-up must never break reading
+            log.debug("fast text extraction unavailable: %s", exc)
+            _fast_page_texts = None
+    return _fast_page_texts
+
+
+def page_texts(reader: Any, path: Path | str = "", *, warnings: list[str] | None = None) -> list[str]:
+    """Every page's text: the fast extractor when available, else pypdf page by page.
+
+    A page pypdf cannot read yields "" and a warning; resource-limit errors propagate.
+    """
+    from pypdf.errors import LimitReachedError
+
+    fast = _fast()
+    if fast is not None:
+        try:
+            texts = fast(reader)
+            if len(texts) == len(reader.pages):
+                return [t or "" for t in texts]
+        except (LimitReachedError, MemoryError, RecursionError):
+            raise
+        except Exception as exc:
+            log.debug("fast text extraction failed on %s, using plain pypdf: %s", path, exc)
+    out: list[str] = []
+    for number, page in enumerate(reader.pages, start=1):
+        try:
+            out.append(page.extract_text() or "")
+        except (LimitReachedError, MemoryError, RecursionError):
+            raise
+        except Exception as exc:
+            out.append("")
+            if warnings is not None:
+                warnings.append(f"page {number}: no text could be read ({type(exc).__name__}: {exc})")
+    return out
+
+
+def _meta(reader: Any, warnings: list[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {"producer": None, "creator": None, "created": None, "modified": None}
+    try:
+        meta = reader.metadata
+        if meta is None:
+            return found
+        for key, attr in (("producer", "producer"), ("creator", "creator")):
+            try:
+                value = getattr(meta, attr)
+                found[key] = " ".join(str(value).split())[:200] if value else None
+            except Exception:
+                pass
+        for key, attr in (("created", "creation_date"), ("modified", "modification_date")):
+            try:
+                found[key] = getattr(meta, attr)
+            except Exception:
+                pass
+    except Exception as exc:
+        warnings.append(f"the document information cannot be read ({type(exc).__name__})")
+    return found
+
+
+def read_pdf(path: Path, *, limits: PdfLimits | None = None) -> PdfSummary:
+    """Read ``path`` in this process. Raises :class:`PdfError` for any unreadable PDF.
+
+    No time or memory limit here: use ``read_pdf_isolated`` for files from outside.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PyPdfError
+
+    limits = limits or PdfLimits()
+    path = Path(path)
+    size = preflight(path, limits)
+    data = path.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    warnings: list[str] = []
+    encrypted = False
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            encrypted = True
+            try:
+                opened = reader.decrypt("")
+            except (DependencyError, NotImplementedError) as exc:
+                raise PdfError(
+                    path,
+                    f"the PDF is encrypted and cannot be opened here ({exc}); ask the sender for an "
+                    "unprotected copy",
+                    "encrypted",
+                ) from None
+            if not opened:
+                raise PdfError(
+                    path,
+                    "the PDF is protected with a password; ask the sender for an unprotected copy",
+                    "encrypted",
+                )
+        pages = len(reader.pages)
+        if pages > limits.max_pages:
+            raise PdfError(
+                path, f"the PDF has {pages} pages, over the limit of {limits.max_pages}", "too_many_pages"
+            )
+        texts = [t[: limits.max_page_chars] for t in page_texts(reader, path, warnings=warnings)]
+        meta = _meta(reader, warnings)
+    except PdfError:
+        raise
+    except FileNotDecryptedError:
+        raise PdfError(
+            path, "the PDF is protected with a password; ask the sender for an unprotected copy", "encrypted"
+        ) from None
+    except LimitReachedError as exc:
+        raise PdfError(
+            path, f"a stream in the PDF inflates past pypdf's safety limit (a decompression bomb?): {exc}", "bomb"
+        ) from None
+    except MemoryError:
+        raise PdfError(path, "reading the PDF needs more memory than allowed", "memory") from None
+    except RecursionError:
+        raise PdfError(path, "the PDF is corrupt: its object structure nests without end", "corrupt") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+        raise PdfError(path, f"the PDF is corrupt: {type(exc).__name__}: {exc}", "corrupt") from None
+    except Exception as exc:  # pypdf can fail in many ways on hostile input: never crash
+        raise PdfError(path, f"pypdf could not read the PDF: {type(exc).__name__}: {exc}", "corrupt") from None
+    return PdfSummary(
+        path=str(path),
+        size=size,
+        sha256=sha,
+        page_count=len(texts),
+        page_texts=tuple(texts),
+        text_chars=sum(len(t.strip()) for t in texts),
+        fingerprint=fingerprint(texts),
+        page_labels=tuple(find_page_label(t) for t in texts),
+        dossier_pages=tuple(find_dossier_page(t) for t in texts),
+        encrypted=encrypted,
+        producer=meta["producer"],
+        creator=meta["creator"],
+        created=_as_datetime(meta["created"]),
+        modified=_as_datetime(meta["modified"]),
+        warnings=tuple(warnings),
+    )
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    return value if isinstance(value, dt.datetime) else None

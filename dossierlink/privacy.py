@@ -1,0 +1,66 @@
+"""Privacy: keyed pseudonyms for person numbers, so organisations can compare without sharing BSNs.
+
+The key comes from the environment (``DOSSIERLINK_PSEUDONYM_KEY``) or a key file; it is never
+written to the store. Two organisations with the same key get the same pseudonym for a BSN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+import attrs
+
+from dossierlink.schema import Person, Record
+
+__all__ = ["PSEUDONYM_PREFIX", "Pseudonymiser", "load_key"]
+
+PSEUDONYM_PREFIX = "ps:"
+ENV_KEY = "DOSSIERLINK_PSEUDONYM_KEY"
+
+
+class KeyError_(ValueError):
+    pass
+
+
+def load_key(key_file: str | Path | None = None) -> bytes | None:
+    """The pseudonymisation key from the environment or a key file; None when neither is set."""
+    env = os.environ.get(ENV_KEY)
+    if env:
+        key = env.encode("utf-8")
+    elif key_file:
+        path = Path(key_file)
+        try:
+            key = path.read_bytes().strip()
+        except OSError as exc:
+            raise KeyError_(f"The pseudonymisation key file {path} cannot be read: {exc.strerror}.") from exc
+    else:
+        return None
+    if len(key) < 16:
+        raise KeyError_("The pseudonymisation key is shorter than 16 bytes; use a long random key.")
+    return key
+
+
+@attrs.frozen
+class Pseudonymiser:
+    """HMAC-SHA256 of the BSN under a shared key, truncated to 20 hex characters."""
+
+    key: bytes = attrs.field(repr=False)
+
+    def pseudonym(self, value: str) -> str:
+        if value.startswith(PSEUDONYM_PREFIX):
+            return value
+        digest = hmac.new(self.key, value.encode("utf-8"), hashlib.sha256).hexdigest()
+        return PSEUDONYM_PREFIX + digest[:20]
+
+    def person(self, person: Person) -> Person:
+        if not person.bsn:
+            return person
+        return attrs.evolve(person, bsn=self.pseudonym(person.bsn))
+
+    def record(self, record: Record) -> Record:
+        if not any(p.bsn for p in record.persons):
+            return record
+        return attrs.evolve(record, persons=tuple(self.person(p) for p in record.persons))

@@ -1,0 +1,553 @@
+"""The ``[reconcile]`` configuration: chain expectations, terms, severities and matching thresholds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from dossierlink.schema import (
+    BUILTIN_ORGANISATIONS,
+    DivergenceKind,
+    DocumentType,
+    EventKind,
+    Severity,
+    check_organisation,
+)
+
+__all__ = [
+    "DEFAULT_EXPECTATIONS",
+    "DEFAULT_PAPER_DOSSIERS",
+    "DEFAULT_PRODUCERS",
+    "DEFAULT_SEVERITIES",
+    "DEFAULT_STATUS_RULES",
+    "Expectation",
+    "ReconcileConfig",
+    "StatusRule",
+]
+
+_T = DocumentType
+_PV_TYPES = (_T.PV_AANGIFTE, _T.PV_VERHOOR, _T.PV_BEVINDINGEN, _T.PV_AANHOUDING, _T.PV)
+
+
+@attrs.frozen
+class Expectation:
+    """``holder`` is expected to hold a document digitally once ``when`` is recorded.
+
+    A document qualifies when its producer is in ``producers`` or its type is in ``types``
+    (an empty tuple means "any"; both empty means every document). ``when`` is one of:
+
+    - ``"always"``: as soon as the document exists anywhere in the dossier;
+    - ``"handover"``: once a handover (inzending, overdracht) with receiver ``holder`` is recorded;
+    - ``"handover:<org>"``: once a handover with that receiver is recorded;
+    - ``"event:<kind>"``: once any organisation records an event of that kind (``dagvaarding``).
+    """
+
+    holder: str
+    producers: tuple[str, ...] = ()
+    types: tuple[DocumentType, ...] = ()
+    when: str = "always"
+
+    def applies_to(self, producer: str | None, doc_type: DocumentType) -> bool:
+        if not self.producers and not self.types:
+            return True
+        return (producer is not None and producer in self.producers) or doc_type in self.types
+
+
+@attrs.frozen
+class StatusRule:
+    """A closing state at one organisation contradicts a later-stage state elsewhere.
+
+    Tokens are ``"<org>:<state>"`` (org may be ``*``); a state is an event kind (``zitting``) or a
+    word in an event's status text (``sepot`` matches "geseponeerd" via aliases). The organisation
+    that recorded the closing state must act: it closed the case, so it must inform the chain or
+    reopen.
+    """
+
+    closing: str
+    contradicts: tuple[str, ...]
+    # Only a contradicting state dated after the closing state counts.
+    after_only: bool = False
+
+
+DEFAULT_PRODUCERS: dict[DocumentType, str] = {
+    **dict.fromkeys(_PV_TYPES, "politie"),
+    _T.DAGVAARDING: "om",
+    _T.OPROEPING: "om",
+    _T.STRAFBESCHIKKING: "om",
+    _T.SEPOTBESLISSING: "om",
+    _T.TENUITVOERLEGGINGSOPDRACHT: "om",
+    _T.UITTREKSEL_JUSTITIELE_DOCUMENTATIE: "om",
+    _T.VONNIS: "rechtspraak",
+    _T.ARREST: "rechtspraak",
+    _T.BESCHIKKING: "rechtspraak",
+    _T.PROCES_VERBAAL_TERECHTZITTING: "rechtspraak",
+    _T.RECLASSERINGSADVIES: "reclassering",
+    _T.DETENTIEGEGEVENS: "dji",
+}
+
+DEFAULT_EXPECTATIONS: tuple[Expectation, ...] = (
+    # The police's processtukken reach the OM with the inzending.
+    Expectation("om", producers=("politie",), when="handover"),
+    # Once the dagvaarding is issued the court's file holds the police's and OM's stukken.
+    Expectation("rechtspraak", producers=("politie", "om"), when="event:dagvaarding"),
+    # The reclasseringsadvies goes to the OM, and to the court once the case is brought.
+    Expectation("om", types=(_T.RECLASSERINGSADVIES,), when="always"),
+    Expectation("rechtspraak", types=(_T.RECLASSERINGSADVIES,), when="event:dagvaarding"),
+    # The OM holds the judgment once it is pronounced.
+    Expectation("om", types=(_T.VONNIS, _T.ARREST), when="event:uitspraak"),
+    # Execution: the CJIB and DJI receive the titles they execute with the handover.
+    Expectation(
+        "cjib", types=(_T.VONNIS, _T.ARREST, _T.STRAFBESCHIKKING, _T.TENUITVOERLEGGINGSOPDRACHT), when="handover"
+    ),
+    Expectation("dji", types=(_T.VONNIS, _T.ARREST, _T.TENUITVOERLEGGINGSOPDRACHT), when="handover"),
+)
+
+_PAPER_TYPES: tuple[DocumentType, ...] = (
+    *_PV_TYPES,
+    _T.DAGVAARDING,
+    _T.OPROEPING,
+    _T.STRAFBESCHIKKING,
+    _T.VONNIS,
+    _T.ARREST,
+    _T.PROCES_VERBAAL_TERECHTZITTING,
+    _T.RECLASSERINGSADVIES,
+    _T.UITTREKSEL_JUSTITIELE_DOCUMENTATIE,
+    _T.DESKUNDIGENRAPPORT,
+)
+DEFAULT_PAPER_DOSSIERS: dict[str, tuple[DocumentType, ...]] = {
+    "rechtspraak": _PAPER_TYPES,
+    "om": _PAPER_TYPES,
+}
+
+DEFAULT_SEVERITIES: dict[DivergenceKind, Severity] = {
+    DivergenceKind.MISSING_DIGITAL: Severity.HIGH,
+    DivergenceKind.MISSING_PAPER: Severity.MEDIUM,
+    DivergenceKind.PAGE_COUNT_MISMATCH: Severity.HIGH,
+    DivergenceKind.PAGES_MISSING: Severity.HIGH,
+    DivergenceKind.CONTENT_MISMATCH: Severity.HIGH,
+    DivergenceKind.STALE_PAPER: Severity.MEDIUM,
+    DivergenceKind.METADATA_CONFLICT: Severity.LOW,
+    DivergenceKind.IDENTIFIER_CONFLICT: Severity.HIGH,
+    DivergenceKind.PERSON_CONFLICT: Severity.HIGH,
+    DivergenceKind.HANDOVER_MISSING: Severity.HIGH,
+    DivergenceKind.STATUS_CONFLICT: Severity.CRITICAL,
+    DivergenceKind.DUPLICATE_DOCUMENT: Severity.LOW,
+    DivergenceKind.UNREADABLE_SCAN: Severity.MEDIUM,
+}
+
+_COURT_STEPS = ("rechtspraak:dagvaarding", "rechtspraak:zitting", "rechtspraak:uitspraak")
+_EXECUTION_STEPS = ("cjib:tenuitvoerlegging", "dji:insluiting")
+DEFAULT_STATUS_RULES: tuple[StatusRule, ...] = (
+    # OM: sepot; court: hearing set.
+    StatusRule("om:sepot", (*_COURT_STEPS, *_EXECUTION_STEPS)),
+    # A case afgedaan at one organisation while another still takes steps afterwards.
+    StatusRule(
+        "*:afgedaan",
+        ("*:dagvaarding", "*:zitting", "*:tenuitvoerlegging", "*:insluiting", "*:adviesaanvraag"),
+        after_only=True,
+    ),
+)
+
+# Words in free status texts that mean a state token.
+DEFAULT_STATUS_ALIASES: dict[str, tuple[str, ...]] = {
+    "sepot": ("sepot", "geseponeerd", "seponering"),
+    "afgedaan": ("afgedaan", "afgehandeld", "gesloten", "afgesloten"),
+    "zitting": ("zitting gepland", "ter zitting", "zitting"),
+    "dagvaarding": ("gedagvaard", "dagvaarding"),
+    "uitspraak": ("uitspraak", "vonnis gewezen"),
+    "tenuitvoerlegging": ("tenuitvoerlegging", "in executie"),
+    "insluiting": ("ingesloten", "insluiting", "gedetineerd"),
+}
+
+_DEFAULT_INTERNAL_TYPES = (_T.VOORBLAD, _T.INHOUDSOPGAVE, _T.CORRESPONDENTIE)
+_DEFAULT_CHAIN_ORDER = ("politie", "om", "rechtspraak", "reclassering", "rvdk", "cjib", "dji")
+_DEFAULT_COMMON_SURNAMES = (
+    "de jong", "jansen", "de vries", "van den berg", "van dijk", "bakker", "janssen", "visser",
+    "smit", "meijer", "de boer", "mulder", "de groot", "bos", "vos", "peters", "hendriks",
+    "van leeuwen", "dekker", "brouwer", "de wit", "dijkstra", "smits", "de graaf", "van der meer",
+    "van der linden", "kok", "jacobs", "de haan", "vermeulen", "van den heuvel", "van der veen",
+    "van den broek", "de bruijn", "de bruin", "van der heijden", "schouten", "van beek", "willems",
+    "van vliet", "van de ven", "hoekstra", "maas", "verhoeven", "koster", "van dam", "prins",
+    "blom", "huisman", "peeters", "de lange", "kuipers", "van wijk", "postma", "kramer",
+    "yilmaz", "el amrani", "kaya", "demir",
+)  # fmt: skip
+
+
+def _duration_key(sender: str, receiver: str) -> str:
+    return f"{sender}->{receiver}"
+
+
+@attrs.frozen
+class ReconcileConfig:
+    """Everything reconciliation can be told; every field has a documented default."""
+
+    # Which organisation makes which document type (a PV number always means the police).
+    producers: Mapping[DocumentType, str] = attrs.field(factory=lambda: dict(DEFAULT_PRODUCERS))
+    pv_producer: str = "politie"
+    expectations: tuple[Expectation, ...] = DEFAULT_EXPECTATIONS
+    # Organisations keeping a paper dossier, and the types that belong in it.
+    paper_dossiers: Mapping[str, tuple[DocumentType, ...]] = attrs.field(
+        factory=lambda: dict(DEFAULT_PAPER_DOSSIERS)
+    )
+    # Types that stay inside one organisation: never expected elsewhere or digitally.
+    internal_types: tuple[DocumentType, ...] = _DEFAULT_INTERNAL_TYPES
+    # handover_missing: days a receiver gets to register a case; "sender->receiver" or "*->receiver".
+    terms: Mapping[str, int] = attrs.field(factory=lambda: {"politie->om": 14})
+    default_term_days: int = 28
+    severities: Mapping[DivergenceKind, Severity] = attrs.field(factory=lambda: dict(DEFAULT_SEVERITIES))
+    status_rules: tuple[StatusRule, ...] = DEFAULT_STATUS_RULES
+    status_aliases: Mapping[str, tuple[str, ...]] = attrs.field(
+        factory=lambda: dict(DEFAULT_STATUS_ALIASES)
+    )
+    # Upstream first: ties in "who holds the reference value" go to the earlier organisation.
+    chain_order: tuple[str, ...] = _DEFAULT_CHAIN_ORDER
+    # Person data is taken from the first of these that holds the person (identity is established
+    # by the police and recorded with the SKN).
+    person_authority: tuple[str, ...] = ("politie", "om", "rechtspraak")
+    # Identifier owners: the organisation that issues the number is its reference.
+    identifier_owners: Mapping[str, str] = attrs.field(
+        factory=lambda: {"parketnummer": "om", "pv": "politie"}
+    )
+    # Parket codes of the ressortsparketten (appeal): their numbers are related, not conflicting.
+    appeal_parket_codes: tuple[str, ...] = ("20", "21", "22", "23", "24")
+    # Fingerprint similarity at or above which two versions hold the same content.
+    fingerprint_threshold: float = 0.85
+    # Title similarity (0..1, token-set) below which titles conflict.
+    title_threshold: float = 0.6
+    # Person matching: score needed, and the extra score a common surname needs.
+    person_threshold: float = 8.0
+    common_surname_extra: float = 2.0
+    common_surnames: frozenset[str] = attrs.field(
+        factory=lambda: frozenset(_DEFAULT_COMMON_SURNAMES), converter=frozenset
+    )
+    # Organisations beyond the built-in ones, code -> display name.
+    extra_organisations: Mapping[str, str] = attrs.field(factory=dict)
+    # missing_digital only for holders that have at least one digital record in the dossier
+    # (without one, their system's export is simply not here: handover_missing speaks instead).
+    require_digital_record: bool = True
+    # metadata_conflict also compares paper versions (scanned metadata is noisy: off by default).
+    metadata_include_paper: bool = False
+
+    @property
+    def organisations(self) -> dict[str, str]:
+        return {**BUILTIN_ORGANISATIONS, **self.extra_organisations}
+
+    def term_days(self, sender: str, receiver: str) -> int:
+        for key in (_duration_key(sender, receiver), _duration_key("*", receiver), _duration_key(sender, "*")):
+            if key in self.terms:
+                return self.terms[key]
+        return self.default_term_days
+
+    def severity(self, kind: DivergenceKind) -> Severity:
+        return self.severities.get(kind, DEFAULT_SEVERITIES[kind])
+
+    def producer_of(self, doc_type: DocumentType) -> str | None:
+        return self.producers.get(doc_type)
+
+    def chain_rank(self, organisation: str) -> int:
+        try:
+            return self.chain_order.index(organisation)
+        except ValueError:
+            return len(self.chain_order)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], errors: list[str]) -> ReconcileConfig:
+        """Build from the ``[reconcile]`` TOML table; each mistake appends one sentence to errors."""
+        return _Parser(errors).parse(data)
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+_SCALARS: dict[str, type] = {
+    "pv_producer": str,
+    "default_term_days": int,
+    "fingerprint_threshold": float,
+    "title_threshold": float,
+    "person_threshold": float,
+    "common_surname_extra": float,
+    "require_digital_record": bool,
+    "metadata_include_paper": bool,
+}
+_KNOWN = {
+    *_SCALARS,
+    "producers",
+    "expectations",
+    "expect",
+    "paper_dossiers",
+    "internal_types",
+    "terms",
+    "severities",
+    "status_rules",
+    "status_aliases",
+    "chain_order",
+    "person_authority",
+    "identifier_owners",
+    "appeal_parket_codes",
+    "common_surnames",
+    "extra_common_surnames",
+    "organisations",
+    "extra_organisations",
+}
+
+
+class _Parser:
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+
+    def err(self, message: str) -> None:
+        self.errors.append(message)
+
+    def org(self, key: str, value: object) -> str | None:
+        if not isinstance(value, str):
+            self.err(f"reconcile.{key}: {value!r} is not an organisation code (a string such as 'om').")
+            return None
+        try:
+            return check_organisation(value)
+        except ValueError as exc:
+            self.err(f"reconcile.{key}: {exc}")
+            return None
+
+    def orgs(self, key: str, value: object) -> tuple[str, ...] | None:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.err(f"reconcile.{key} must be a list of organisation codes.")
+            return None
+        out = [self.org(key, v) for v in value]
+        return tuple(o for o in out if o is not None)
+
+    def doc_type(self, key: str, value: object) -> DocumentType | None:
+        if isinstance(value, str):
+            text = value.strip().lower().replace("_", " ")
+            for member in DocumentType:
+                if text in (member.value, member.name.lower().replace("_", " ")):
+                    return member
+            parsed = DocumentType.parse(value)
+            if parsed is not DocumentType.OVERIG or text == "overig":
+                return parsed
+        self.err(
+            f"reconcile.{key}: {value!r} is not a document type; use one of "
+            f"{', '.join(repr(m.value) for m in list(DocumentType)[:6])}, ..."
+        )
+        return None
+
+    def doc_types(self, key: str, value: object) -> tuple[DocumentType, ...] | None:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.err(f"reconcile.{key} must be a list of document types.")
+            return None
+        out = [self.doc_type(key, v) for v in value]
+        return tuple(t for t in out if t is not None)
+
+    def table(self, key: str, value: object) -> Mapping[str, Any] | None:
+        if not isinstance(value, Mapping):
+            self.err(f"reconcile.{key} must be a table (key = value pairs).")
+            return None
+        return value
+
+    def parse(self, data: Mapping[str, Any]) -> ReconcileConfig:
+        base = ReconcileConfig()
+        kw: dict[str, Any] = {}
+        if not isinstance(data, Mapping):
+            self.err("[reconcile] must be a table.")
+            return base
+        for key in sorted(set(data) - _KNOWN):
+            self.err(f"reconcile.{key} is not a known setting; known are {', '.join(sorted(_KNOWN))}.")
+        for key, typ in _SCALARS.items():
+            if key not in data:
+                continue
+            value = data[key]
+            ok = isinstance(value, typ) and not (typ is not bool and isinstance(value, bool))
+            if typ is float and isinstance(value, int) and not isinstance(value, bool):
+                value, ok = float(value), True
+            if not ok:
+                self.err(f"reconcile.{key} must be a {typ.__name__}, not {value!r}.")
+                continue
+            if key.endswith("threshold") and key.startswith(("fingerprint", "title")) and not 0 <= value <= 1:
+                self.err(f"reconcile.{key} must lie between 0 and 1, not {value!r}.")
+                continue
+            if key == "default_term_days" and value < 0:
+                self.err(f"reconcile.{key} must be zero or more days, not {value!r}.")
+                continue
+            if key == "pv_producer":
+                value = self.org(key, value)
+                if value is None:
+                    continue
+            kw[key] = value
+
+        if "producers" in data and (tbl := self.table("producers", data["producers"])) is not None:
+            producers = dict(base.producers)
+            for t, o in tbl.items():
+                dtp, org = self.doc_type(f"producers.{t}", t), self.org(f"producers.{t}", o)
+                if dtp is not None and org is not None:
+                    producers[dtp] = org
+            kw["producers"] = producers
+
+        exp_key = "expectations" if "expectations" in data else "expect" if "expect" in data else None
+        if exp_key is not None:
+            kw["expectations"] = self.expectations(exp_key, data[exp_key])
+
+        if "paper_dossiers" in data and (tbl := self.table("paper_dossiers", data["paper_dossiers"])) is not None:
+            paper: dict[str, tuple[DocumentType, ...]] = {}
+            for o, types in tbl.items():
+                org = self.org(f"paper_dossiers.{o}", o)
+                if types == "default":
+                    types_t: tuple[DocumentType, ...] | None = _PAPER_TYPES
+                else:
+                    types_t = self.doc_types(f"paper_dossiers.{o}", types)
+                if org is not None and types_t is not None:
+                    paper[org] = types_t
+            kw["paper_dossiers"] = paper
+
+        if "internal_types" in data and (types := self.doc_types("internal_types", data["internal_types"])):
+            kw["internal_types"] = types
+
+        if "terms" in data and (tbl := self.table("terms", data["terms"])) is not None:
+            terms = dict(base.terms)
+            for pair, days in tbl.items():
+                sender, sep, receiver = str(pair).partition("->")
+                if not sep or not sender.strip() or not receiver.strip():
+                    self.err(f"reconcile.terms: {pair!r} must name a handover as 'sender->receiver' (or '*->om').")
+                    continue
+                if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+                    self.err(f"reconcile.terms.{pair} must be a whole number of days, not {days!r}.")
+                    continue
+                terms[f"{sender.strip().lower()}->{receiver.strip().lower()}"] = days
+            kw["terms"] = terms
+
+        if "severities" in data and (tbl := self.table("severities", data["severities"])) is not None:
+            sev = dict(base.severities)
+            for k, v in tbl.items():
+                try:
+                    dk = DivergenceKind(str(k))
+                except ValueError:
+                    self.err(f"reconcile.severities: {k!r} is not a divergence kind.")
+                    continue
+                try:
+                    sev[dk] = Severity(str(v).lower())
+                except ValueError:
+                    self.err(f"reconcile.severities.{k}: {v!r} must be critical, high, medium or low.")
+            kw["severities"] = sev
+
+        if "status_rules" in data:
+            kw["status_rules"] = self.status_rules(data["status_rules"])
+        if "status_aliases" in data and (tbl := self.table("status_aliases", data["status_aliases"])) is not None:
+            aliases = dict(base.status_aliases)
+            for k, v in tbl.items():
+                words = [v] if isinstance(v, str) else v
+                if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                    self.err(f"reconcile.status_aliases.{k} must be a list of words.")
+                    continue
+                aliases[str(k).lower()] = tuple(w.lower() for w in words)
+            kw["status_aliases"] = aliases
+
+        for key in ("chain_order", "person_authority"):
+            if key in data and (orgs := self.orgs(key, data[key])) is not None:
+                kw[key] = orgs
+        if "identifier_owners" in data and (tbl := self.table("identifier_owners", data["identifier_owners"])):
+            owners = dict(base.identifier_owners)
+            for k, v in tbl.items():
+                if (org := self.org(f"identifier_owners.{k}", v)) is not None:
+                    owners[str(k)] = org
+            kw["identifier_owners"] = owners
+        if "appeal_parket_codes" in data:
+            codes = data["appeal_parket_codes"]
+            if isinstance(codes, list) and all(isinstance(c, str | int) for c in codes):
+                kw["appeal_parket_codes"] = tuple(str(c).zfill(2) for c in codes)
+            else:
+                self.err("reconcile.appeal_parket_codes must be a list of two-digit parket codes.")
+        for key in ("common_surnames", "extra_common_surnames"):
+            if key in data:
+                names = data[key]
+                if isinstance(names, list) and all(isinstance(n, str) for n in names):
+                    folded = frozenset(" ".join(n.lower().split()) for n in names)
+                    kw["common_surnames"] = (
+                        folded if key == "common_surnames" else kw.get("common_surnames", base.common_surnames) | folded
+                    )
+                else:
+                    self.err(f"reconcile.{key} must be a list of surnames.")
+        org_key = (
+            "extra_organisations"
+            if "extra_organisations" in data
+            else "organisations"
+            if "organisations" in data
+            else None
+        )
+        if org_key and (tbl := self.table(org_key, data[org_key])) is not None:
+            extra: dict[str, str] = {}
+            for code, name in tbl.items():
+                if (org := self.org(f"{org_key}.{code}", code)) is not None:
+                    extra[org] = str(name)
+            kw["extra_organisations"] = extra
+        return attrs.evolve(base, **kw)
+
+    def expectations(self, key: str, value: object) -> tuple[Expectation, ...]:
+        if not isinstance(value, list):
+            self.err(f"reconcile.{key} must be a list of tables ([[reconcile.{key}]]).")
+            return DEFAULT_EXPECTATIONS
+        out: list[Expectation] = []
+        for i, item in enumerate(value, 1):
+            where = f"{key}[{i}]"
+            if not isinstance(item, Mapping):
+                self.err(f"reconcile.{where} must be a table with holder, producers/types and when.")
+                continue
+            unknown = set(item) - {"holder", "producers", "types", "when"}
+            if unknown:
+                self.err(f"reconcile.{where}: unknown key(s) {', '.join(sorted(unknown))}.")
+            holder = self.org(f"{where}.holder", item.get("holder"))
+            producers = self.orgs(f"{where}.producers", item.get("producers", []))
+            types = self.doc_types(f"{where}.types", item.get("types", []))
+            when = item.get("when", "always")
+            if not isinstance(when, str) or not _valid_when(when):
+                self.err(
+                    f"reconcile.{where}.when: {when!r} must be 'always', 'handover', 'handover:<org>' "
+                    f"or 'event:<kind>'."
+                )
+                continue
+            if holder is None or producers is None or types is None:
+                continue
+            out.append(Expectation(holder, producers, types, when.strip().lower()))
+        return tuple(out)
+
+    def status_rules(self, value: object) -> tuple[StatusRule, ...]:
+        if not isinstance(value, list):
+            self.err("reconcile.status_rules must be a list of tables with closing and contradicts.")
+            return DEFAULT_STATUS_RULES
+        out: list[StatusRule] = []
+        for i, item in enumerate(value, 1):
+            where = f"status_rules[{i}]"
+            if not isinstance(item, Mapping):
+                self.err(f"reconcile.{where} must be a table.")
+                continue
+            closing, contradicts = item.get("closing"), item.get("contradicts")
+            if not isinstance(closing, str) or ":" not in closing:
+                self.err(f"reconcile.{where}.closing must be '<org>:<state>', such as 'om:sepot'.")
+                continue
+            if not isinstance(contradicts, list) or not all(isinstance(c, str) and ":" in c for c in contradicts):
+                self.err(f"reconcile.{where}.contradicts must be a list of '<org>:<state>'.")
+                continue
+            after_only = item.get("after_only", False)
+            if not isinstance(after_only, bool):
+                self.err(f"reconcile.{where}.after_only must be true or false.")
+                continue
+            out.append(StatusRule(closing.lower(), tuple(c.lower() for c in contradicts), after_only))
+        return tuple(out)
+
+
+def _valid_when(when: str) -> bool:
+    w = when.strip().lower()
+    if w in ("always", "handover"):
+        return True
+    if w.startswith("handover:"):
+        try:
+            check_organisation(w.partition(":")[2])
+        except ValueError:
+            return False
+        return True
+    if w.startswith("event:"):
+        kind = w.partition(":")[2]
+        return any(kind in (k.value, k.name.lower()) for k in EventKind)
+    return False

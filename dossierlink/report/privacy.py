@@ -1,0 +1,69 @@
+"""Masks BSNs and birth dates in divergences before any report format sees them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+from dossierlink.identifiers import IdentifierKind, mask_bsn
+from dossierlink.schema import Divergence, DivergenceKind, Identifier
+
+__all__ = ["mask_divergence", "mask_text"]
+
+# Nine digits standing alone (optionally grouped as 1234.56.782 or 123 456 782): BSN-like.
+# Over-masking a nine-digit SKN is the safe error.
+_BSN_RE = re.compile(r"(?<![\d.])(\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3}|\d{9})(?![\d])")
+# Dates as persons' birth dates are written: 1990-02-01, 01-02-1990, 1-2-1990, 01/02/1990, 01.02.1990.
+_DATE_RE = re.compile(
+    r"(?<!\d)(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:T[\d:.+Z\-]*)?(?!\d)"
+)
+_DATE_MASK = "**-**-****"
+
+
+def _mask_bsn_match(m: re.Match[str]) -> str:
+    return mask_bsn(re.sub(r"[.\s]", "", m.group(1)))
+
+
+def mask_text(text: str, *, dates: bool = False) -> str:
+    """Mask BSN-like numbers, and with ``dates`` every date (a birth date in a person's data)."""
+    out = _BSN_RE.sub(_mask_bsn_match, text)
+    if dates:
+        out = _DATE_RE.sub(_DATE_MASK, out)
+    return out
+
+
+def _mask_value(value: Any, dates: bool) -> Any:
+    if isinstance(value, str):
+        return mask_text(value, dates=dates)
+    if isinstance(value, dict):
+        return {k: _mask_value(v, dates) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_mask_value(v, dates) for v in value)
+    return value
+
+
+def _mask_identifier(ident: Identifier) -> Identifier:
+    if ident.kind is IdentifierKind.BSN:
+        return attrs.evolve(ident, value=mask_bsn(ident.value), raw=mask_bsn(ident.raw) if ident.raw else "")
+    return ident
+
+
+def mask_divergence(div: Divergence) -> Divergence:
+    """The divergence with BSNs masked everywhere and dates masked in a person divergence's texts."""
+    dates = div.kind is DivergenceKind.PERSON_CONFLICT or div.subject.startswith("person")
+
+    def m(value: str | None) -> str | None:
+        return None if value is None else mask_text(value, dates=dates)
+
+    return attrs.evolve(
+        div,
+        identifiers=tuple(_mask_identifier(i) for i in div.identifiers),
+        subject=mask_text(div.subject),
+        expected=m(div.expected),
+        found=m(div.found),
+        message=mask_text(div.message, dates=dates),
+        why=mask_text(div.why, dates=dates),
+        details=_mask_value(div.details, dates),
+    )

@@ -1,0 +1,827 @@
+"""The store: one SQLite file through sqlite-utils — migrations, the ledger, dossier identity, divergences.
+
+Writes happen in explicit ``BEGIN IMMEDIATE`` transactions (one per ingested file), so a
+second writer waits on the busy timeout instead of failing halfway with "database is locked".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from dossierlink.identifiers import LINKING_KINDS, IdentifierError, IdentifierKind, normalise
+from dossierlink.schema import Divergence, Identifier, Record, Status
+from dossierlink.serialize import record_from_dict, record_to_dict
+
+__all__ = ["BUSY_TIMEOUT_S", "IngestedFile", "Store", "StoreError", "utcnow"]
+
+BUSY_TIMEOUT_S = 60.0
+
+
+class StoreError(Exception):
+    """The store file cannot be opened or is not a dossierlink store."""
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _parse_dt(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+migrations = Migrations("dossierlink")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE IF NOT EXISTS sources (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            sha256 TEXT,
+            size INTEGER,
+            mtime REAL,
+            adapter TEXT,
+            organisation TEXT,
+            medium TEXT,
+            status TEXT NOT NULL,          -- ingested | duplicate | quarantined | superseded
+            error TEXT,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            first_seen TEXT NOT NULL,
+            ingested_at TEXT,
+            records INTEGER NOT NULL DEFAULT 0,
+            duplicate_of INTEGER REFERENCES sources(id)
+        );
+        CREATE INDEX IF NOT EXISTS sources_sha ON sources(sha256);
+        CREATE INDEX IF NOT EXISTS sources_path ON sources(path);
+        CREATE TABLE IF NOT EXISTS dossiers (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            merged_into INTEGER REFERENCES dossiers(id),
+            dirty INTEGER NOT NULL DEFAULT 1,
+            anchor TEXT,
+            reconciled_at TEXT
+        );
+        CREATE INDEX IF NOT EXISTS dossiers_dirty ON dossiers(dirty) WHERE dirty = 1;
+        CREATE TABLE IF NOT EXISTS identifiers (
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+            PRIMARY KEY (kind, value)
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS identifiers_dossier ON identifiers(dossier_id);
+        CREATE TABLE IF NOT EXISTS records (
+            id INTEGER PRIMARY KEY,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+            organisation TEXT NOT NULL,
+            medium TEXT NOT NULL,
+            locator TEXT,
+            payload TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS records_dossier ON records(dossier_id);
+        CREATE INDEX IF NOT EXISTS records_source ON records(source_id);
+        CREATE TABLE IF NOT EXISTS documents (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            dossier_id INTEGER NOT NULL,
+            organisation TEXT NOT NULL,
+            medium TEXT NOT NULL,
+            key TEXT NOT NULL,
+            type TEXT,
+            title TEXT,
+            date TEXT,
+            page_count INTEGER,
+            sha256 TEXT,
+            fingerprint TEXT,
+            modified TEXT
+        );
+        CREATE INDEX IF NOT EXISTS documents_dossier ON documents(dossier_id);
+        CREATE INDEX IF NOT EXISTS documents_record ON documents(record_id);
+        CREATE TABLE IF NOT EXISTS persons (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            dossier_id INTEGER NOT NULL,
+            organisation TEXT NOT NULL,
+            role TEXT,
+            voornamen TEXT,
+            tussenvoegsel TEXT,
+            achternaam TEXT,
+            geboortedatum TEXT,
+            skn TEXT,
+            bsn TEXT
+        );
+        CREATE INDEX IF NOT EXISTS persons_record ON persons(record_id);
+        CREATE TABLE IF NOT EXISTS events (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            dossier_id INTEGER NOT NULL,
+            organisation TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            date TEXT NOT NULL,
+            sender TEXT,
+            receiver TEXT,
+            status TEXT
+        );
+        CREATE INDEX IF NOT EXISTS events_record ON events(record_id);
+        CREATE TABLE IF NOT EXISTS inventory (
+            id INTEGER PRIMARY KEY,
+            record_id INTEGER NOT NULL REFERENCES records(id),
+            dossier_id INTEGER NOT NULL,
+            organisation TEXT NOT NULL,
+            action TEXT NOT NULL,
+            at TEXT NOT NULL,
+            document_key TEXT NOT NULL,
+            type TEXT,
+            title TEXT,
+            page_count INTEGER
+        );
+        CREATE INDEX IF NOT EXISTS inventory_record ON inventory(record_id);
+        CREATE TABLE IF NOT EXISTS divergences (
+            id TEXT PRIMARY KEY,
+            dossier_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            organisation TEXT NOT NULL,
+            organisations TEXT NOT NULL,
+            identifiers TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            expected TEXT,
+            found TEXT,
+            message TEXT NOT NULL,
+            why TEXT,
+            status TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            resolved_at TEXT,
+            ack_note TEXT,
+            ack_by TEXT,
+            ack_at TEXT,
+            details TEXT
+        );
+        CREATE INDEX IF NOT EXISTS divergences_dossier ON divergences(dossier_id);
+        CREATE INDEX IF NOT EXISTS divergences_status ON divergences(status, organisation);
+        CREATE TABLE IF NOT EXISTS divergence_history (
+            id INTEGER PRIMARY KEY,
+            divergence_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            status_from TEXT,
+            status_to TEXT NOT NULL,
+            note TEXT,
+            by TEXT,
+            run_id INTEGER
+        );
+        CREATE INDEX IF NOT EXISTS history_divergence ON divergence_history(divergence_id);
+        CREATE TABLE IF NOT EXISTS runs (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            kind TEXT NOT NULL,
+            dossiers_total INTEGER,
+            dossiers_consistent INTEGER,
+            open_divergences INTEGER,
+            files INTEGER,
+            records INTEGER
+        );
+        CREATE TABLE IF NOT EXISTS merges (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            from_dossier INTEGER NOT NULL,
+            into_dossier INTEGER NOT NULL,
+            via TEXT,
+            source_id INTEGER
+        );
+        CREATE TABLE IF NOT EXISTS disclosures (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user TEXT NOT NULL,
+            what TEXT NOT NULL,
+            level TEXT,
+            format TEXT,
+            recipient TEXT,
+            revealed INTEGER NOT NULL DEFAULT 0,
+            output TEXT,
+            prev_hash TEXT,
+            hash TEXT NOT NULL
+        );
+        """
+    )
+
+
+@attrs.frozen
+class IngestedFile:
+    source_id: int
+    dossier_ids: tuple[int, ...]
+    records: int
+    merges: int
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create the store file with mode 0600 before SQLite opens it (no window of 0644)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+class Store:
+    """One dossierlink SQLite store. Not thread-safe: one Store per thread or process."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            if not create or readonly:
+                raise StoreError(
+                    f"There is no store at {self.path}; create one with `dossierlink init` "
+                    "or give the right path with --db."
+                )
+            _create_owner_only(self.path)
+        old_umask = os.umask(0o077)  # WAL and SHM side files: owner only as well
+        try:
+            uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
+            conn = sqlite3.connect(
+                uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+        finally:
+            os.umask(old_umask)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            self.db = Database(conn)
+            if not readonly:
+                migrations.apply(self.db)
+            elif "sources" not in self.db.table_names():
+                raise StoreError(f"{self.path} is not a dossierlink store.")
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"{self.path} cannot be opened as a dossierlink store: {exc}.") from exc
+        self.readonly = readonly
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction that takes the write lock up front (waits on busy_timeout)."""
+        conn = self.conn
+        if conn.in_transaction:
+            yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    # --- ledger ----------------------------------------------------------------------------
+
+    def source_by_sha(self, sha256: str) -> dict[str, Any] | None:
+        rows = self.query(
+            "SELECT * FROM sources WHERE sha256 = ? AND status = 'ingested' ORDER BY id LIMIT 1", [sha256]
+        )
+        return rows[0] if rows else None
+
+    def source_by_stat(self, path: str, size: int, mtime: float) -> dict[str, Any] | None:
+        """A final ledger entry for this exact file state (skip without hashing)."""
+        rows = self.query(
+            "SELECT * FROM sources WHERE path = ? AND size = ? AND mtime = ? "
+            "AND status IN ('ingested', 'duplicate', 'superseded') ORDER BY id DESC LIMIT 1",
+            [path, size, mtime],
+        )
+        return rows[0] if rows else None
+
+    def record_outcome(
+        self,
+        *,
+        path: str,
+        sha256: str | None,
+        size: int | None,
+        mtime: float | None,
+        status: str,
+        adapter: str | None = None,
+        organisation: str | None = None,
+        medium: str | None = None,
+        error: str | None = None,
+        duplicate_of: int | None = None,
+        now: dt.datetime | None = None,
+    ) -> int:
+        """Record a duplicate or quarantined file in the ledger (the file itself is untouched)."""
+        now = now or utcnow()
+        with self.transaction() as conn:
+            prev = conn.execute(
+                "SELECT id, attempts FROM sources WHERE path = ? AND sha256 IS ? AND status = ? "
+                "ORDER BY id DESC LIMIT 1",
+                [path, sha256, status],
+            ).fetchone()
+            if prev is not None and status == "quarantined":
+                conn.execute(
+                    "UPDATE sources SET attempts = attempts + 1, error = ?, ingested_at = ? WHERE id = ?",
+                    [error, _iso(now), prev[0]],
+                )
+                return int(prev[0])
+            cur = conn.execute(
+                "INSERT INTO sources (path, sha256, size, mtime, adapter, organisation, medium, status, "
+                "error, first_seen, ingested_at, duplicate_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    path,
+                    sha256,
+                    size,
+                    mtime,
+                    adapter,
+                    organisation,
+                    medium,
+                    status,
+                    error,
+                    _iso(now),
+                    _iso(now),
+                    duplicate_of,
+                ],
+            )
+            return int(cur.lastrowid or 0)
+
+    # --- ingest ----------------------------------------------------------------------------
+
+    def add_source(
+        self,
+        *,
+        path: str,
+        sha256: str,
+        size: int,
+        mtime: float,
+        adapter: str,
+        organisation: str | None,
+        medium: str | None,
+        records: Sequence[Record],
+        now: dt.datetime | None = None,
+    ) -> IngestedFile:
+        """Store one file's records in one transaction; supersede earlier versions of the path."""
+        now = now or utcnow()
+        touched: set[int] = set()
+        merges = 0
+        with self.transaction() as conn:
+            # A new version of a file at the same path replaces what the old version said.
+            for (old_id,) in conn.execute(
+                "SELECT id FROM sources WHERE path = ? AND status = 'ingested' AND sha256 != ?",
+                [path, sha256],
+            ).fetchall():
+                touched.update(self._drop_source_records(conn, int(old_id)))
+                conn.execute("UPDATE sources SET status = 'superseded' WHERE id = ?", [old_id])
+            cur = conn.execute(
+                "INSERT INTO sources (path, sha256, size, mtime, adapter, organisation, medium, status, "
+                "first_seen, ingested_at, records) VALUES (?,?,?,?,?,?,?, 'ingested', ?, ?, ?)",
+                [
+                    path,
+                    sha256,
+                    size,
+                    mtime,
+                    adapter,
+                    organisation,
+                    medium,
+                    _iso(now),
+                    _iso(now),
+                    len(records),
+                ],
+            )
+            source_id = int(cur.lastrowid or 0)
+            for record in records:
+                dossier_id, merged = self._resolve_dossier(conn, record, source_id, now)
+                merges += merged
+                touched.add(dossier_id)
+                self._insert_record(conn, record, source_id, dossier_id)
+            # Merges may have retired dossiers touched earlier in this file.
+            touched = {self._live_dossier(conn, d) for d in touched}
+            if touched:
+                conn.executemany("UPDATE dossiers SET dirty = 1 WHERE id = ?", [(d,) for d in touched])
+        return IngestedFile(source_id, tuple(sorted(touched)), len(records), merges)
+
+    def _drop_source_records(self, conn: sqlite3.Connection, source_id: int) -> set[int]:
+        rows = conn.execute("SELECT id, dossier_id FROM records WHERE source_id = ?", [source_id]).fetchall()
+        ids = [(r[0],) for r in rows]
+        for table in ("documents", "persons", "events", "inventory"):
+            conn.executemany(f"DELETE FROM {table} WHERE record_id = ?", ids)
+        conn.execute("DELETE FROM records WHERE source_id = ?", [source_id])
+        return {self._live_dossier(conn, int(r[1])) for r in rows}
+
+    def _live_dossier(self, conn: sqlite3.Connection, dossier_id: int) -> int:
+        seen = 0
+        while True:
+            row = conn.execute("SELECT merged_into FROM dossiers WHERE id = ?", [dossier_id]).fetchone()
+            if row is None or row[0] is None or seen > 1000:
+                return dossier_id
+            dossier_id = int(row[0])
+            seen += 1
+
+    def _resolve_dossier(
+        self, conn: sqlite3.Connection, record: Record, source_id: int, now: dt.datetime
+    ) -> tuple[int, int]:
+        """The dossier this record belongs to: shared identifiers join, a bridge merges."""
+        keys = sorted({(i.kind.value, i.value) for i in record.linking_identifiers})
+        found: set[int] = set()
+        for kind, value in keys:
+            row = conn.execute(
+                "SELECT dossier_id FROM identifiers WHERE kind = ? AND value = ?", [kind, value]
+            ).fetchone()
+            if row is not None:
+                found.add(self._live_dossier(conn, int(row[0])))
+        merges = 0
+        if not found:
+            cur = conn.execute("INSERT INTO dossiers (created_at, dirty) VALUES (?, 1)", [_iso(now)])
+            target = int(cur.lastrowid or 0)
+        else:
+            target = min(found)  # the oldest dossier survives: its id stays stable
+            for other in sorted(found - {target}):
+                self._merge(conn, other, target, now, source_id, via=", ".join(f"{k}:{v}" for k, v in keys))
+                merges += 1
+        conn.executemany(
+            "INSERT OR IGNORE INTO identifiers (kind, value, dossier_id) VALUES (?, ?, ?)",
+            [(k, v, target) for k, v in keys],
+        )
+        anchor = _anchor(
+            [
+                (str(r[0]), str(r[1]))
+                for r in conn.execute("SELECT kind, value FROM identifiers WHERE dossier_id = ?", [target])
+            ]
+        )
+        conn.execute("UPDATE dossiers SET anchor = ? WHERE id = ?", [anchor, target])
+        return target, merges
+
+    def _merge(
+        self, conn: sqlite3.Connection, other: int, target: int, now: dt.datetime, source_id: int, via: str
+    ) -> None:
+        for table in ("identifiers", "records", "documents", "persons", "events", "inventory", "divergences"):
+            conn.execute(f"UPDATE {table} SET dossier_id = ? WHERE dossier_id = ?", [target, other])
+        conn.execute("UPDATE dossiers SET merged_into = ?, dirty = 0 WHERE id = ?", [target, other])
+        conn.execute(
+            "INSERT INTO merges (at, from_dossier, into_dossier, via, source_id) VALUES (?,?,?,?,?)",
+            [_iso(now), other, target, via, source_id],
+        )
+
+    def _insert_record(self, conn: sqlite3.Connection, record: Record, source_id: int, dossier_id: int) -> None:
+        payload = json.dumps(record_to_dict(record), ensure_ascii=False, separators=(",", ":"))
+        cur = conn.execute(
+            "INSERT INTO records (source_id, dossier_id, organisation, medium, locator, payload) "
+            "VALUES (?,?,?,?,?,?)",
+            [source_id, dossier_id, record.organisation, record.medium.value, record.provenance.locator, payload],
+        )
+        rid = int(cur.lastrowid or 0)
+        if record.documents:
+            conn.executemany(
+                "INSERT INTO documents (record_id, dossier_id, organisation, medium, key, type, title, date, "
+                "page_count, sha256, fingerprint, modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        rid,
+                        dossier_id,
+                        d.organisation,
+                        d.medium.value,
+                        d.key,
+                        d.type.value,
+                        d.title,
+                        d.date.isoformat() if d.date else None,
+                        d.page_count,
+                        d.sha256,
+                        d.fingerprint,
+                        _iso(d.modified),
+                    )
+                    for d in record.documents
+                ],
+            )
+        if record.persons:
+            conn.executemany(
+                "INSERT INTO persons (record_id, dossier_id, organisation, role, voornamen, tussenvoegsel, "
+                "achternaam, geboortedatum, skn, bsn) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        rid,
+                        dossier_id,
+                        record.organisation,
+                        p.role.value,
+                        p.voornamen,
+                        p.tussenvoegsel,
+                        p.achternaam,
+                        p.geboortedatum.isoformat() if p.geboortedatum else None,
+                        p.skn,
+                        p.bsn,
+                    )
+                    for p in record.persons
+                ],
+            )
+        if record.events:
+            conn.executemany(
+                "INSERT INTO events (record_id, dossier_id, organisation, kind, date, sender, receiver, status) "
+                "VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        rid,
+                        dossier_id,
+                        e.organisation,
+                        e.kind.value,
+                        e.date.isoformat(),
+                        e.sender,
+                        e.receiver,
+                        e.status,
+                    )
+                    for e in record.events
+                ],
+            )
+        if record.inventory:
+            conn.executemany(
+                "INSERT INTO inventory (record_id, dossier_id, organisation, action, at, document_key, type, "
+                "title, page_count) VALUES (?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        rid,
+                        dossier_id,
+                        record.organisation,
+                        i.action.value,
+                        i.at.isoformat(),
+                        i.document_key,
+                        i.type.value,
+                        i.title,
+                        i.page_count,
+                    )
+                    for i in record.inventory
+                ],
+            )
+
+    # --- dossiers --------------------------------------------------------------------------
+
+    def find_dossier(self, text: str) -> int | None:
+        """The live dossier for any of its identifiers, as printed (parketnummer, PV, ECLI, ...)."""
+        candidates: list[tuple[str, str]] = []
+        raw = text.strip()
+        if ":" in raw and raw.split(":", 1)[0].lower() in {k.value for k in IdentifierKind}:
+            kind, _, value = raw.partition(":")
+            with contextlib.suppress(IdentifierError):
+                candidates.append((kind.lower(), normalise(kind.lower(), value)))
+        for kind in LINKING_KINDS:
+            with contextlib.suppress(IdentifierError, ValueError):
+                candidates.append((kind.value, normalise(kind, raw, ocr=kind is IdentifierKind.PV)))
+        if raw.isdigit():
+            row = self.conn.execute("SELECT id FROM dossiers WHERE id = ?", [int(raw)]).fetchone()
+            if row is not None:
+                return self._live_dossier(self.conn, int(row[0]))
+        for kind, value in candidates:
+            row = self.conn.execute(
+                "SELECT dossier_id FROM identifiers WHERE kind = ? AND value = ?", [kind, value]
+            ).fetchone()
+            if row is not None:
+                return self._live_dossier(self.conn, int(row[0]))
+        # A PV number names one mutation; any mutation of the same registration will do.
+        for kind, value in candidates:
+            if kind == IdentifierKind.PV.value:
+                reg = value.split("-")[0]
+                row = self.conn.execute(
+                    "SELECT dossier_id FROM identifiers WHERE kind = 'pv' AND (value = ? OR value LIKE ?)",
+                    [reg, reg + "-%"],
+                ).fetchone()
+                if row is not None:
+                    return self._live_dossier(self.conn, int(row[0]))
+        return None
+
+    def dossier_identifiers(self, dossier_id: int) -> tuple[Identifier, ...]:
+        rows = self.conn.execute(
+            "SELECT kind, value FROM identifiers WHERE dossier_id = ? ORDER BY kind, value", [dossier_id]
+        ).fetchall()
+        return tuple(Identifier(r[0], r[1], r[1]) for r in rows)
+
+    def dossier_records(self, dossier_id: int) -> tuple[Record, ...]:
+        rows = self.conn.execute(
+            "SELECT payload FROM records WHERE dossier_id = ? ORDER BY id", [dossier_id]
+        ).fetchall()
+        return tuple(record_from_dict(json.loads(r[0])) for r in rows)
+
+    def dossier_anchor(self, dossier_id: int) -> str | None:
+        row = self.conn.execute("SELECT anchor FROM dossiers WHERE id = ?", [dossier_id]).fetchone()
+        return str(row[0]) if row and row[0] else None
+
+    def live_dossier_ids(self, *, dirty_only: bool = False) -> list[int]:
+        sql = "SELECT id FROM dossiers WHERE merged_into IS NULL"
+        if dirty_only:
+            sql += " AND dirty = 1"
+        return [int(r[0]) for r in self.conn.execute(sql + " ORDER BY id")]
+
+    def mark_all_dirty(self) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE dossiers SET dirty = 1 WHERE merged_into IS NULL")
+
+    # --- divergences -----------------------------------------------------------------------
+
+    def apply_divergences(
+        self,
+        dossier_id: int,
+        found: Iterable[Divergence],
+        *,
+        now: dt.datetime,
+        run_id: int | None = None,
+    ) -> dict[str, int]:
+        """Make the store agree with what reconcile found for one dossier, keeping history.
+
+        New → open; seen again → last_seen moves; resolved and back → reopened; gone →
+        resolved with resolved_at. Acknowledged ones keep their acknowledgement.
+        """
+        counts = {"new": 0, "kept": 0, "reopened": 0, "resolved": 0}
+        found_by_id = {d.id: d for d in found}
+        with self.transaction() as conn:
+            existing = {
+                str(r[0]): str(r[1])
+                for r in conn.execute("SELECT id, status FROM divergences WHERE dossier_id = ?", [dossier_id])
+            }
+            if found_by_id:
+                placeholders = ",".join("?" * len(found_by_id))
+                for r in conn.execute(
+                    f"SELECT id, status FROM divergences WHERE id IN ({placeholders})", list(found_by_id)
+                ):
+                    existing.setdefault(str(r[0]), str(r[1]))
+            history: list[tuple[Any, ...]] = []
+            for div_id, d in found_by_id.items():
+                common = [
+                    dossier_id,
+                    d.kind.value,
+                    d.severity.value,
+                    d.organisation,
+                    json.dumps(list(d.organisations)),
+                    json.dumps([{"kind": i.kind.value, "value": i.value} for i in d.identifiers]),
+                    d.subject,
+                    d.expected,
+                    d.found,
+                    d.message,
+                    d.why,
+                    json.dumps(d.details, ensure_ascii=False, default=str, sort_keys=True),
+                ]
+                status = existing.get(div_id)
+                if status is None:
+                    conn.execute(
+                        "INSERT INTO divergences (dossier_id, kind, severity, organisation, organisations, "
+                        "identifiers, subject, expected, found, message, why, details, id, status, first_seen, "
+                        "last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, 'open', ?, ?)",
+                        [*common, div_id, _iso(now), _iso(now)],
+                    )
+                    history.append((div_id, _iso(now), None, "open", None, None, run_id))
+                    counts["new"] += 1
+                else:
+                    new_status = "open" if status == Status.RESOLVED.value else status
+                    conn.execute(
+                        "UPDATE divergences SET dossier_id=?, kind=?, severity=?, organisation=?, organisations=?, "
+                        "identifiers=?, subject=?, expected=?, found=?, message=?, why=?, details=?, "
+                        "status=?, last_seen=?, resolved_at=NULL WHERE id=?",
+                        [*common, new_status, _iso(now), div_id],
+                    )
+                    if status == Status.RESOLVED.value:
+                        history.append((div_id, _iso(now), status, "open", "weer gevonden", None, run_id))
+                        counts["reopened"] += 1
+                    else:
+                        counts["kept"] += 1
+            gone = [i for i, s in existing.items() if i not in found_by_id and s != Status.RESOLVED.value]
+            for div_id in gone:
+                conn.execute(
+                    "UPDATE divergences SET status='resolved', resolved_at=? WHERE id=?", [_iso(now), div_id]
+                )
+                history.append((div_id, _iso(now), existing[div_id], "resolved", None, None, run_id))
+                counts["resolved"] += 1
+            conn.executemany(
+                "INSERT INTO divergence_history (divergence_id, at, status_from, status_to, note, by, run_id) "
+                "VALUES (?,?,?,?,?,?,?)",
+                history,
+            )
+            conn.execute(
+                "UPDATE dossiers SET dirty = 0, reconciled_at = ? WHERE id = ?", [_iso(now), dossier_id]
+            )
+        return counts
+
+    def acknowledge(self, divergence_id: str, *, note: str, by: str, now: dt.datetime | None = None) -> None:
+        now = now or utcnow()
+        with self.transaction() as conn:
+            row = conn.execute("SELECT status FROM divergences WHERE id = ?", [divergence_id]).fetchone()
+            if row is None:
+                raise KeyError(divergence_id)
+            conn.execute(
+                "UPDATE divergences SET status = CASE WHEN status = 'resolved' THEN status ELSE 'acknowledged' END, "
+                "ack_note = ?, ack_by = ?, ack_at = ? WHERE id = ?",
+                [note, by, _iso(now), divergence_id],
+            )
+            conn.execute(
+                "INSERT INTO divergence_history (divergence_id, at, status_from, status_to, note, by) "
+                "VALUES (?,?,?,?,?,?)",
+                [divergence_id, _iso(now), row[0], "acknowledged" if row[0] != "resolved" else row[0], note, by],
+            )
+
+    def divergences(
+        self,
+        *,
+        dossier_id: int | None = None,
+        organisation: str | None = None,
+        kind: str | None = None,
+        severity: str | None = None,
+        status: str | Sequence[str] | None = None,
+        since: dt.datetime | None = None,
+    ) -> list[Divergence]:
+        where: list[str] = []
+        params: list[Any] = []
+        if dossier_id is not None:
+            where.append("dossier_id = ?")
+            params.append(dossier_id)
+        if organisation:
+            where.append("(organisation = ?)")
+            params.append(organisation)
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        if severity:
+            where.append("severity = ?")
+            params.append(severity)
+        if status:
+            statuses = [status] if isinstance(status, str) else list(status)
+            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            params.extend(statuses)
+        if since:
+            where.append("last_seen >= ?")
+            params.append(_iso(since))
+        sql = "SELECT * FROM divergences" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY first_seen, id"
+        return [divergence_from_row(r) for r in self.db.query(sql, params)]
+
+    # --- runs ------------------------------------------------------------------------------
+
+    def start_run(self, kind: str, *, now: dt.datetime) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute("INSERT INTO runs (started_at, kind) VALUES (?, ?)", [_iso(now), kind])
+            return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, *, now: dt.datetime, files: int = 0, records: int = 0) -> None:
+        with self.transaction() as conn:
+            total = conn.execute("SELECT count(*) FROM dossiers WHERE merged_into IS NULL").fetchone()[0]
+            inconsistent = conn.execute(
+                "SELECT count(DISTINCT dossier_id) FROM divergences WHERE status IN ('open', 'acknowledged')"
+            ).fetchone()[0]
+            open_divs = conn.execute(
+                "SELECT count(*) FROM divergences WHERE status IN ('open', 'acknowledged')"
+            ).fetchone()[0]
+            conn.execute(
+                "UPDATE runs SET finished_at=?, dossiers_total=?, dossiers_consistent=?, open_divergences=?, "
+                "files=?, records=? WHERE id=?",
+                [_iso(now), total, total - inconsistent, open_divs, files, records, run_id],
+            )
+
+
+def divergence_from_row(r: dict[str, Any]) -> Divergence:
+    return Divergence(
+        id=r["id"],
+        kind=r["kind"],
+        severity=r["severity"],
+        organisation=r["organisation"],
+        organisations=tuple(json.loads(r["organisations"])),
+        identifiers=tuple(Identifier(i["kind"], i["value"], i["value"]) for i in json.loads(r["identifiers"])),
+        subject=r["subject"],
+        expected=r["expected"],
+        found=r["found"],
+        message=r["message"],
+        why=r["why"] or "",
+        status=r["status"],
+        first_seen=_parse_dt(r["first_seen"]),
+        last_seen=_parse_dt(r["last_seen"]),
+        resolved_at=_parse_dt(r["resolved_at"]),
+        dossier_id=r["dossier_id"],
+        details=json.loads(r["details"]) if r.get("details") else {},
+    )
+
+
+def _anchor(keys: Iterable[tuple[str, str]]) -> str | None:
+    """The dossier's display and scoping key: smallest parketnummer, else PV, else anything."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in keys:
+        by_kind.setdefault(kind, []).append(value)
+    for kind in ("parketnummer", "pv", "ecli", "extern"):
+        if by_kind.get(kind):
+            return f"{kind}:{min(by_kind[kind])}"
+    return None

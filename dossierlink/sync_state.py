@@ -1,0 +1,244 @@
+"""What the sync daemon keeps beside the store: the one-daemon lock, the status file, the ledger reads.
+
+- ``<store>.sync.lock``: ``fcntl.flock`` held for the daemon's life; its text names the holder.
+- ``<store>.sync-status.json``: a small snapshot rewritten atomically (temporary file + rename).
+- the ledger: the store's ``sources`` table (path, size, mtime, sha256, status), read-only here;
+  ``Chain.ingest_file`` writes it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import getpass
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "FINAL_STATUSES",
+    "DaemonLock",
+    "Ledger",
+    "LockHeld",
+    "lock_path",
+    "read_status",
+    "status_path",
+    "write_status",
+]
+
+FINAL_STATUSES = ("ingested", "duplicate", "quarantined")
+
+
+def lock_path(store: Path) -> Path:
+    return store.with_name(store.name + ".sync.lock")
+
+
+def status_path(store: Path) -> Path:
+    return store.with_name(store.name + ".sync-status.json")
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+
+
+class LockHeld(Exception):
+    """Another daemon holds the store. ``holder`` is what it wrote into the lock file."""
+
+    def __init__(self, path: Path, holder: Mapping[str, Any]) -> None:
+        self.path = path
+        self.holder = dict(holder)
+        who = ", ".join(f"{k} {v}" for k, v in holder.items() if k in ("pid", "host", "user", "started"))
+        super().__init__(
+            f"another dossierlink sync already serves this store ({who or 'holder unknown'}); "
+            f"lock file {path}. Stop it first, or point this one at another store."
+        )
+
+
+class DaemonLock:
+    """An exclusive, non-blocking ``flock`` on ``<store>.sync.lock``, released when the process ends."""
+
+    def __init__(self, store: Path) -> None:
+        self.path = lock_path(store)
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            try:
+                holder = json.loads(os.pread(fd, 4096, 0).decode("utf-8") or "{}")
+            except (ValueError, OSError):
+                holder = {}
+            os.close(fd)
+            raise LockHeld(self.path, holder if isinstance(holder, dict) else {}) from None
+        info = {"pid": os.getpid(), "host": socket.gethostname(), "user": _user(), "started": now_iso()}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (json.dumps(info) + "\n").encode("utf-8"), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        with contextlib.suppress(OSError):
+            os.ftruncate(self._fd, 0)  # the file stays: unlinking a flock file races a newcomer
+        os.close(self._fd)  # closing drops the flock
+        self._fd = None
+
+    @staticmethod
+    def holder(store: Path) -> dict[str, Any] | None:
+        """Who holds the lock now, or None when no daemon runs on ``store``."""
+        path = lock_path(store)
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        except OSError:
+            return None
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                try:
+                    data = json.loads(os.pread(fd, 4096, 0).decode("utf-8") or "{}")
+                except (ValueError, OSError):
+                    data = {}
+                return data if isinstance(data, dict) and data else {"pid": "unknown"}
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return None
+        finally:
+            os.close(fd)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())
+
+
+def write_status(store: Path, status: Mapping[str, Any]) -> None:
+    """Replace ``<store>.sync-status.json`` atomically (readers never see half a file)."""
+    path = status_path(store)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(status, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def read_status(store: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(status_path(store).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _same_mtime(stored: Any, mtime: float) -> bool:
+    if isinstance(stored, int | float):
+        return abs(float(stored) - mtime) < 1e-3
+    if isinstance(stored, str):
+        try:
+            return abs(float(stored) - mtime) < 1e-3
+        except ValueError:
+            pass
+        try:
+            return abs(dt.datetime.fromisoformat(stored).timestamp() - mtime) < 1e-3
+        except ValueError:
+            return False
+    return False
+
+
+class Ledger:
+    """Read-only view of the store's ``sources`` table: which (path, size, mtime) are settled."""
+
+    def __init__(self, store: Path) -> None:
+        self.store = store
+        self._conn: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._conn is None:
+            if not self.store.exists():
+                return None
+            try:
+                conn = sqlite3.connect(f"file:{self.store}?mode=ro", uri=True, timeout=5.0)
+                conn.row_factory = sqlite3.Row
+            except sqlite3.Error:
+                return None
+            self._conn = conn
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        conn = self._connect()
+        if conn is None:
+            return []
+        try:
+            return list(conn.execute(sql, tuple(params)))
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc) or "no such column" in str(exc):
+                return []
+            raise
+
+    def settled(self, path: Path, size: int, mtime: float) -> str | None:
+        """The final status of this exact version of ``path`` (same size and mtime), or None."""
+        marks = ",".join("?" * len(FINAL_STATUSES))
+        for row in self._rows(
+            f"SELECT size, mtime, status FROM sources WHERE path = ? AND status IN ({marks})",
+            (str(path), *FINAL_STATUSES),
+        ):
+            if row["size"] == size and _same_mtime(row["mtime"], mtime):
+                return str(row["status"])
+        return None
+
+    def settled_under(self, root: Path) -> dict[str, list[tuple[int, Any]]]:
+        """Every settled (size, mtime) per path below ``root``: one query for a whole scan."""
+        marks = ",".join("?" * len(FINAL_STATUSES))
+        prefix = str(root).rstrip("/") + "/"
+        found: dict[str, list[tuple[int, Any]]] = {}
+        for row in self._rows(
+            f"SELECT path, size, mtime FROM sources WHERE status IN ({marks}) AND substr(path, 1, ?) = ?",
+            (*FINAL_STATUSES, len(prefix), prefix),
+        ):
+            found.setdefault(str(row["path"]), []).append((row["size"], row["mtime"]))
+        return found
+
+    @staticmethod
+    def is_settled(known: Mapping[str, list[tuple[int, Any]]], path: Path, size: int, mtime: float) -> bool:
+        return any(s == size and _same_mtime(m, mtime) for s, m in known.get(str(path), ()))
+
+    def summary_under(self, root: Path, *, limit: int = 10) -> dict[str, Any]:
+        """Counts by status, the last ingested file and the latest quarantined ones below ``root``."""
+        prefix = str(root).rstrip("/") + "/"
+        where = "substr(path, 1, ?) = ?"
+        args = (len(prefix), prefix)
+        counts = {
+            str(r["status"]): int(r["n"])
+            for r in self._rows(f"SELECT status, count(*) AS n FROM sources WHERE {where} GROUP BY status", args)
+        }
+        last = self._rows(
+            f"SELECT path, status, ingested_at FROM sources WHERE {where} AND status IN ('ingested', 'duplicate') "
+            "ORDER BY ingested_at DESC, id DESC LIMIT 1",
+            args,
+        )
+        quarantined = self._rows(
+            f"SELECT path, error, attempts, adapter FROM sources WHERE {where} AND status = 'quarantined' "
+            "ORDER BY id DESC LIMIT ?",
+            (*args, limit),
+        )
+        return {
+            "counts": counts,
+            "last_ingested": dict(last[0]) if last else None,
+            "quarantined": [dict(r) for r in quarantined],
+        }
+
+    def last_reconcile(self) -> str | None:
+        rows = self._rows("SELECT max(finished_at) AS at FROM runs WHERE kind LIKE '%reconcile%'")
+        return str(rows[0]["at"]) if rows and rows[0]["at"] else None
