@@ -24,6 +24,7 @@ __all__ = [
     "AmbiguousAdapterError",
     "Hints",
     "NoAdapterError",
+    "SkippedSource",
     "UnknownAdapterError",
     "available_adapters",
     "get_adapter",
@@ -45,6 +46,13 @@ class AdapterError(Exception):
         self.locator = locator
         where = f"{self.path}, {locator}" if locator else self.path
         super().__init__(f"{where}: {problem}")
+
+
+class SkippedSource(AdapterError):
+    """A readable file that holds nothing for the chain (e.g. a civil-law judgment).
+
+    Ingest records it as ignored (final), not quarantined: the file is not broken.
+    """
 
 
 class NoAdapterError(AdapterError):

@@ -33,6 +33,7 @@ class IngestSummary:
     ingested: int = 0
     duplicates: int = 0
     skipped: int = 0
+    ignored: int = 0
     quarantined: int = 0
     records: int = 0
     dossiers: int = 0  # distinct dossiers touched
@@ -75,19 +76,27 @@ class VerifyResult:
         return not self.changed
 
 
-def _iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path]]:
-    """(file, root) for every file under the given paths, sorted, hidden files skipped."""
+# In a folder walk these are configuration, never exports: a mapping sidecar, a config file.
+_NOT_EXPORTS = (".toml",)
+
+
+def _iter_files(paths: Iterable[str | Path], root: str | Path | None = None) -> Iterator[tuple[Path, Path]]:
+    """(file, root) for every file under the given paths, sorted; hidden files and TOML skipped.
+
+    ``root`` is the jail that references inside exports must stay in (default: the folder
+    given, or a file's own folder).
+    """
     for p in paths:
         path = Path(p)
         if path.is_dir():
             for sub in sorted(path.rglob("*")):
                 rel = sub.relative_to(path)
-                if any(part.startswith(".") for part in rel.parts):
+                if any(part.startswith(".") for part in rel.parts) or sub.suffix.lower() in _NOT_EXPORTS:
                     continue
                 if sub.is_file() or sub.is_symlink():
-                    yield sub, path
+                    yield sub, Path(root) if root else path
         else:
-            yield path, path.parent
+            yield path, Path(root) if root else path.parent
 
 
 class Chain:
@@ -167,18 +176,23 @@ class Chain:
         reconcile: bool = True,
         now: dt.datetime | None = None,
         progress: Callable[[FileOutcome], None] | None = None,
+        root: str | Path | None = None,
     ) -> IngestSummary:
-        """Ingest files and folders (recursively); bad files are quarantined, the rest goes on."""
+        """Ingest files and folders (recursively); bad files are quarantined, the rest goes on.
+
+        ``root``: the folder that files referenced by exports must stay inside (default: each
+        folder given). Hidden files and ``.toml`` files in folders are not exports and are skipped.
+        """
         outcomes: list[FileOutcome] = []
         touched: set[int] = set()
         pseudonymiser = self._pseudonymiser()
-        for file, root in _iter_files(paths):
+        for file, file_root in _iter_files(paths, root):
             opts = IngestOptions(
                 adapter=adapter,
                 organisation=organisation,
                 medium=Medium(medium) if medium else None,
                 options=dict(options or {}),
-                root=root,
+                root=file_root,
                 quarantine=Path(quarantine) if quarantine else None,
                 pseudonymiser=pseudonymiser,
             )
@@ -195,6 +209,7 @@ class Chain:
             ingested=sum(o.status == "ingested" for o in outcomes),
             duplicates=sum(o.status == "duplicate" for o in outcomes),
             skipped=sum(o.status == "skipped" for o in outcomes),
+            ignored=sum(o.status == "ignored" for o in outcomes),
             quarantined=sum(o.status == "quarantined" for o in outcomes),
             records=sum(o.records for o in outcomes),
             dossiers=len(touched),

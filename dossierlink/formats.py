@@ -5,7 +5,7 @@ An adapter for a new CSV export is mostly a declaration (as in beangulp's ``csvb
     class Registraties(CsvAdapter):
         name = "voorbeeld"
         pv = Text("PV-nummer")
-        datum = Date("Datum", "%d-%m-%Y")
+        datum = Date("Datum", fmt="%d-%m-%Y")
         paginas = Integer("Aantal pagina's", required=False)
 
 Every reader raises :class:`~dossierlink.adapter.AdapterError` naming the file, the line or
@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from dossierlink.adapter import Adapter, AdapterError
+from dossierlink.adapter import Adapter, AdapterError, SkippedSource
 
 __all__ = [
     "DATE_FORMATS",
@@ -76,13 +76,6 @@ DATETIME_FORMATS: tuple[str, ...] = (
     "%d-%m-%YT%H:%M",
     "%d/%m/%Y %H:%M",
 )
-
-
-class SkippedSource(AdapterError):
-    """A readable file that holds nothing for the chain (e.g. a civil-law judgment).
-
-    Ingest may record it as skipped rather than quarantined: the file is not broken.
-    """
 
 
 # --- bytes and text -------------------------------------------------------------------------
@@ -420,16 +413,17 @@ def xml_root_name(path: Path) -> str | None:
         data_rest = data[pos:].lstrip()
         pos = len(data) - len(data_rest)
         if data_rest.startswith(b"<?"):
-            end = data.find(b"?>", pos)
+            closer = b"?>"
         elif data_rest.startswith(b"<!--"):
-            end = data.find(b"-->", pos)
+            closer = b"-->"
         elif data_rest.startswith(b"<!"):
-            end = data.find(b">", pos)
+            closer = b">"  # DOCTYPE: the root is still named; parse_xml refuses the DTD
         else:
             break
+        end = data.find(closer, pos)
         if end < 0:
             return None
-        pos = end + 2
+        pos = end + len(closer)
     m = _ROOT_RE.match(data, pos)
     return m.group(1).decode("ascii", "replace") if m else None
 
@@ -591,9 +585,12 @@ def resolve_reference(export: Path, ref: str, jail: Path | None = None) -> tuple
     except (OSError, RuntimeError) as exc:
         return None, f"document file {ref!r} cannot be resolved: {exc}"
     if not resolved.is_relative_to(base):
-        return None, f"document file {ref!r} lies outside {base}; refused (path traversal or symlink)"
+        return (
+            None,
+            f"document file {ref!r} lies outside the export folder {base.name!r}; refused (path traversal or symlink)",
+        )
     if not resolved.is_file():
-        return None, f"document file {ref!r} is not there ({resolved})"
+        return None, f"document file {ref!r} is not there"
     return resolved, None
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from dossierlink.adapter import Adapter, AdapterError, Hints, identify, sha256_file
+from dossierlink.adapter import Adapter, AdapterError, Hints, SkippedSource, identify, sha256_file
 from dossierlink.privacy import Pseudonymiser
 from dossierlink.schema import Medium, Record
 from dossierlink.store import Store, utcnow
@@ -59,7 +59,7 @@ class IngestOptions:
 @attrs.frozen
 class FileOutcome:
     path: str
-    status: str  # ingested | duplicate | skipped | quarantined
+    status: str  # ingested | duplicate | skipped | ignored | quarantined
     reason: str | None = None
     adapter: str | None = None
     sha256: str | None = None
@@ -206,6 +206,13 @@ def ingest_file(
         if exc.errno in (28, 11, 16):  # ENOSPC, EAGAIN, EBUSY
             raise TransientError(f"{path}: {exc.strerror}") from exc
         outcome = FileOutcome(key, "quarantined", f"cannot be read: {exc.strerror or exc}", adapter_name, sha)
+    except SkippedSource as exc:
+        # Readable, but nothing for the chain (a civil-law judgment): final, not an error.
+        store.record_outcome(
+            path=key, sha256=sha, size=st.st_size if st else None, mtime=st.st_mtime if st else None,
+            status="ignored", adapter=adapter_name, error=exc.problem, now=now,
+        )
+        return FileOutcome(key, "ignored", exc.problem, adapter_name, sha)
     except AdapterError as exc:
         outcome = FileOutcome(key, "quarantined", exc.problem if exc.locator is None else f"{exc.locator}: {exc.problem}", adapter_name, sha)
     except (LookupError, ValueError) as exc:

@@ -329,6 +329,7 @@ class Document:
     ondertekening: str | None = None  # "analoog" for wet ink, "digitaal", ...
     text_chars: int | None = None  # characters of text found (scans: 0 means unreadable)
     version: str | None = None
+    size: int | None = None  # bytes of the document's file (ZGW bestandsomvang, MDTO omvang)
 
     @page_count.validator
     def _check_pages(self, _a: attrs.Attribute[Any], value: int | None) -> None:

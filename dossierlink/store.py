@@ -60,7 +60,7 @@ def m001_initial(db: Database) -> None:
             adapter TEXT,
             organisation TEXT,
             medium TEXT,
-            status TEXT NOT NULL,          -- ingested | duplicate | quarantined | superseded
+            status TEXT NOT NULL,          -- ingested | duplicate | quarantined | superseded | ignored
             error TEXT,
             attempts INTEGER NOT NULL DEFAULT 1,
             first_seen TEXT NOT NULL,
@@ -315,7 +315,7 @@ class Store:
         """A final ledger entry for this exact file state (skip without hashing)."""
         rows = self.query(
             "SELECT * FROM sources WHERE path = ? AND size = ? AND mtime = ? "
-            "AND status IN ('ingested', 'duplicate', 'superseded') ORDER BY id DESC LIMIT 1",
+            "AND status IN ('ingested', 'duplicate', 'superseded', 'ignored') ORDER BY id DESC LIMIT 1",
             [path, size, mtime],
         )
         return rows[0] if rows else None

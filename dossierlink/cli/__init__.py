@@ -146,6 +146,12 @@ def init(ctx: click.Context) -> None:
 @click.option("--quarantine", type=click.Path(file_okay=False), default=None, help="Copy rejected files here with a reason.")
 @click.option("--ocr", is_flag=True, help="OCR scans without a text layer (needs dossierlink[ocr]).")
 @click.option("--no-reconcile", is_flag=True, help="Only store; reconcile later with `dossierlink reconcile`.")
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Folder that files referenced by exports must stay inside (default: each folder given).",
+)
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -157,6 +163,7 @@ def ingest(
     quarantine: str | None,
     ocr: bool,
     no_reconcile: bool,
+    root: str | None,
 ) -> None:
     """Read exports and scans (files and folders, recursively) into the store."""
     chain = chain_from(ctx)
@@ -187,12 +194,14 @@ def ingest(
             quarantine=quarantine,
             reconcile=not no_reconcile,
             progress=progress,
+            root=root,
         )
     for line in rejected:
         click.echo(f"rejected: {line}", err=True)
     click.echo(
         f"{summary.files} files: {summary.ingested} ingested, {summary.duplicates} duplicate, "
-        f"{summary.skipped} unchanged, {summary.quarantined} rejected; {summary.records} records in "
+        f"{summary.skipped} unchanged, {summary.ignored} ignored, {summary.quarantined} rejected; "
+        f"{summary.records} records in "
         f"{summary.dossiers} dossiers" + (f", {summary.merges} merged" if summary.merges else "") + "."
     )
     if summary.quarantined:

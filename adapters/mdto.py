@@ -1,0 +1,177 @@
+"""MDTO 1.0.1 (Nationaal Archief) XML: informatieobject dossiers/archiefstukken and bestand records.
+
+Each file holds one or more ``informatieobject`` or ``bestand`` elements; each becomes one Record.
+Identifiers: ``identificatieKenmerk`` that reads as a parketnummer, PV number or ECLI becomes that
+kind; otherwise it is kept as ``extern`` ``mdto:<identificatieBron>/<identificatieKenmerk>``.
+The organisation is ``Hints.organisation`` (the archive's owner), else ``archief``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from dossierlink.adapter import AdapterError, Hints
+from dossierlink.formats import XmlAdapter, parse_datetime, xml_local
+from dossierlink.identifiers import IdentifierError, IdentifierKind, normalise
+from dossierlink.schema import Document, DocumentType, Event, EventKind, Identifier, Medium, Record
+
+from ._common import RecordBuilder, opt_date, text
+
+__all__ = ["MdtoAdapter"]
+
+MDTO_NS = "https://www.nationaalarchief.nl/mdto"
+_N = f"{{{MDTO_NS}}}"
+
+
+class MdtoAdapter(XmlAdapter):
+    """Nationaal Archief MDTO 1.0.1: one Record per informatieobject or bestand."""
+
+    name: ClassVar[str] = "mdto"
+    organisation: ClassVar[str | None] = None
+    medium: ClassVar[Medium | None] = None
+    root_names: ClassVar[tuple[str, ...]] = ("MDTO",)
+    namespace_hint: ClassVar[bytes | None] = MDTO_NS.encode()
+    description: ClassVar[str] = (
+        "Nationaal Archief MDTO 1.0.1 XML (informatieobject, bestand) (docs/formats/mdto.md)"
+    )
+
+    def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
+        root = self.parse(path)
+        if root.tag != f"{_N}MDTO":
+            raise AdapterError(path, f"the root element is not in the MDTO namespace {MDTO_NS}", "/MDTO")
+        items = [c for c in root if c.tag in (f"{_N}informatieobject", f"{_N}bestand")]
+        if not items:
+            raise AdapterError(path, "no informatieobject or bestand element", "/MDTO")
+        for i, item in enumerate(items, 1):
+            where = f"/MDTO/{xml_local(item.tag)}[{i}]"
+            if item.tag == f"{_N}bestand":
+                yield self._bestand(path, hints, item, where)
+            else:
+                yield self._informatieobject(path, hints, item, where)
+
+    def _builder(self, path: Path, hints: Hints, medium: Medium) -> RecordBuilder:
+        return RecordBuilder(path, hints, self.name, hints.organisation or "archief", hints.medium or medium)
+
+    def _ident(self, b: RecordBuilder, el: Any, where: str) -> str:
+        """Add the identificatie(s) of ``el`` and return the first kenmerk (document key)."""
+        first = ""
+        for j, ident in enumerate(el.findall(f"{_N}identificatie"), 1):
+            kenmerk = text(_t(ident, "identificatieKenmerk"))
+            bron = text(_t(ident, "identificatieBron")) or "onbekend"
+            if not kenmerk:
+                b.warnings.append(f"{where}/identificatie[{j}]: empty identificatieKenmerk")
+                continue
+            first = first or kenmerk
+            _add_kenmerk(b, kenmerk, bron, f"{where}/identificatie[{j}]")
+        if not first:
+            raise AdapterError(b.path, "no identificatieKenmerk", f"{where}/identificatie")
+        return first
+
+    def _informatieobject(self, path: Path, hints: Hints, io: Any, where: str) -> Record:
+        online = io.find(f"{_N}raadpleeglocatie/{_N}raadpleeglocatieOnline")
+        physical = io.find(f"{_N}raadpleeglocatie/{_N}raadpleeglocatieFysiek")
+        medium = Medium.PAPER if physical is not None and online is None else Medium.DIGITAL
+        b = self._builder(path, hints, medium)
+        key = self._ident(b, io, where)
+        level = (text(_t(io.find(f"{_N}aggregatieniveau"), "begripLabel")) or "").lower()
+        naam = text(_t(io, "naam"))
+        begin = opt_date(_t(io.find(f"{_N}dekkingInTijd"), "dekkingInTijdBegindatum"), where, b.warnings)
+        created = None
+        for ev in io.findall(f"{_N}event"):
+            label = text(_t(ev.find(f"{_N}eventType"), "begripLabel")) or ""
+            when = text(_t(ev, "eventTijd"))
+            try:
+                on = parse_datetime(when).date() if when else None
+            except ValueError:
+                b.warnings.append(f"{where}/event: eventTijd {when!r} is not a date-time")
+                on = None
+            if on is None:
+                continue
+            if label.lower() == "creatie":
+                created = created or on
+            b.add_event(
+                Event(kind=EventKind.STATUS, date=on, organisation=b.organisation, status=label.lower())
+            )
+        if level not in ("dossier", "serie", "archief"):
+            classificatie = text(_t(io.find(f"{_N}classificatie"), "begripLabel"))
+            b.documents.append(
+                Document(
+                    organisation=b.organisation,
+                    medium=b.medium,
+                    key=key,
+                    # classificatie is the archive's scheme, not a document type: map it if it fits
+                    type=DocumentType.parse(classificatie) if classificatie else DocumentType.parse(naam),
+                    title=naam,
+                    date=created or begin,
+                    source_location=text(online.text) if online is not None else where,
+                )
+            )
+        for j, part in enumerate(io.findall(f"{_N}bevatOnderdeel"), 1):
+            pk = _t(part.find(f"{_N}verwijzingIdentificatie"), "identificatieKenmerk")
+            pb = _t(part.find(f"{_N}verwijzingIdentificatie"), "identificatieBron")
+            if text(pk):
+                naam_part = text(_t(part, "verwijzingNaam"))
+                pv = Identifier.parse(IdentifierKind.PV, str(text(pk)))
+                b.documents.append(
+                    Document(
+                        organisation=b.organisation,
+                        medium=b.medium,
+                        key=pv.value if pv.valid else str(text(pk)),
+                        type=DocumentType.parse(naam_part),
+                        title=naam_part,
+                        identifiers=(pv,) if pv.valid else (),
+                        source_location=f"{where}/bevatOnderdeel[{j}] ({text(pb) or 'onbekend'})",
+                    )
+                )
+        return b.build(where)
+
+    def _bestand(self, path: Path, hints: Hints, bestand: Any, where: str) -> Record:
+        b = self._builder(path, hints, Medium.DIGITAL)
+        own = self._ident(b, bestand, where)
+        rep = bestand.find(f"{_N}isRepresentatieVan/{_N}verwijzingIdentificatie")
+        key = text(_t(rep, "identificatieKenmerk")) or own
+        if rep is not None and text(_t(rep, "identificatieKenmerk")):
+            _add_kenmerk(
+                b, str(key), text(_t(rep, "identificatieBron")) or "onbekend", f"{where}/isRepresentatieVan"
+            )
+        checksum = bestand.find(f"{_N}checksum")
+        algo = (
+            text(_t(checksum.find(f"{_N}checksumAlgoritme"), "begripLabel")) if checksum is not None else None
+        ) or ""
+        value = text(_t(checksum, "checksumWaarde")) if checksum is not None else None
+        omvang = text(_t(bestand, "omvang"))
+        if omvang and not omvang.isdigit():
+            b.warnings.append(f"{where}/omvang: {omvang!r} is not a size in bytes")
+        is_sha256 = algo.replace("-", "").replace("_", "").upper() == "SHA256"
+        b.documents.append(
+            Document(
+                organisation=b.organisation,
+                medium=b.medium,
+                key=str(key),
+                title=text(_t(bestand, "naam")),
+                sha256=value.lower() if value and is_sha256 else None,
+                integriteit=f"{algo.lower()}:{value}" if algo and value else None,
+                source_location=text(_t(bestand, "URLBestand")) or where,
+            )
+        )
+        return b.build(where)
+
+
+def _t(el: Any, name: str) -> str | None:
+    if el is None:
+        return None
+    found = el.find(f"{_N}{name}")
+    return found.text if found is not None else None
+
+
+def _add_kenmerk(b: RecordBuilder, kenmerk: str, bron: str, where: str) -> None:
+    for kind in (IdentifierKind.PARKETNUMMER, IdentifierKind.PV, IdentifierKind.ECLI):
+        try:
+            normalise(kind, kenmerk)
+        except IdentifierError:
+            continue
+        b.identifier(kind, kenmerk, where)
+        return
+    b.identifier(IdentifierKind.EXTERN, f"mdto:{bron}/{kenmerk}", where)

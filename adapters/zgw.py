@@ -1,0 +1,348 @@
+"""ZGW APIs (Zaken + Documenten): JSON as the APIs return it — a resource, a page, or a bundle.
+
+Accepted shapes:
+- one resource (Zaak, EnkelvoudigInformatieObject, ZaakInformatieObject, Rol, Status);
+- a paginated list ``{"count", "next", "previous", "results": [...]}`` of such resources;
+- a bundle ``{"zaken": [...], "enkelvoudiginformatieobjecten": [...], "zaakinformatieobjecten": [...],
+  "rollen": [...], "statussen": [...], "statustypen": [...]}`` (any subset).
+
+One Record per Zaak (its documents joined through ZaakInformatieObjecten), one per document not
+linked to a zaak in the file. The organisation comes from ``Hints.organisation`` or from the
+``bronorganisatie`` RSIN through :data:`RSIN_ORGANISATIONS` plus ``options["rsin"]`` (a dict).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+from dossierlink.adapter import AdapterError, Hints
+from dossierlink.formats import JsonAdapter, json_head, parse_datetime
+from dossierlink.identifiers import IdentifierError, IdentifierKind, parse_parketnummer, parse_pv_number
+from dossierlink.schema import Document, Event, EventKind, Medium, Record, Role
+
+from ._common import RecordBuilder, doc_type, opt_date, person, text
+
+__all__ = ["RSIN_ORGANISATIONS", "ZgwAdapter"]
+
+# bronorganisatie RSIN → organisation code. These RSINs are the FICTITIOUS ones the samples use
+# (valid elfproef, 99999xxxx range); a real deployment configures its own in options["rsin"].
+RSIN_ORGANISATIONS: dict[str, str] = {
+    "999990019": "politie",
+    "999990020": "om",
+    "999990032": "rechtspraak",
+    "999990044": "cjib",
+    "999990056": "reclassering",
+    "999990068": "dji",
+}
+
+_BUNDLE_KEYS = (
+    "zaken",
+    "enkelvoudiginformatieobjecten",
+    "zaakinformatieobjecten",
+    "rollen",
+    "statussen",
+    "statustypen",
+)
+_KIND_BY_PATH = (
+    ("/zaakinformatieobjecten/", "zio"),
+    ("/enkelvoudiginformatieobjecten/", "eio"),
+    ("/rollen/", "rol"),
+    ("/statussen/", "status"),
+    ("/statustypen/", "statustype"),
+    ("/zaken/", "zaak"),
+)
+
+
+def _kind(resource: dict[str, Any]) -> str | None:
+    url = str(resource.get("url") or "")
+    for part, kind in _KIND_BY_PATH:
+        if part in url:
+            return kind
+    if "zaaktype" in resource and "identificatie" in resource:
+        return "zaak"
+    if "informatieobjecttype" in resource:
+        return "eio"
+    if "informatieobject" in resource and "zaak" in resource:
+        return "zio"
+    if "betrokkeneType" in resource:
+        return "rol"
+    if "datumStatusGezet" in resource:
+        return "status"
+    return None
+
+
+class ZgwAdapter(JsonAdapter):
+    """ZGW Zaken/Documenten API JSON (single resource, paginated list or bundle)."""
+
+    name: ClassVar[str] = "zgw"
+    organisation: ClassVar[str | None] = None  # Hints or the RSIN table
+    medium: ClassVar[Medium | None] = Medium.DIGITAL
+    description: ClassVar[str] = (
+        "ZGW Zaken/Documenten API JSON: resource, page or bundle (docs/formats/zgw.md)"
+    )
+
+    def identify(self, path: Path) -> bool:
+        try:
+            head = json_head(path)
+            if not head or ('"bronorganisatie"' not in head and "/api/v1/" not in head):
+                return False
+            return any(
+                m in head for m in ("/zaken/api/", "/documenten/api/", '"zaaktype"', '"informatieobjecttype"')
+            )
+        except Exception:
+            return False
+
+    def why(self, path: Path) -> str:
+        return (
+            "zgw: the JSON holds ZGW resources (bronorganisatie, zaaktype/informatieobjecttype or API URLs)."
+        )
+
+    def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
+        data = self.load(path)
+        res = self._collect(path, data)
+        rsin = {**RSIN_ORGANISATIONS, **dict(hints.options.get("rsin", {}) or {})}
+        statustypen = {str(s.get("url")): s for _w, s in res["statustype"]}
+        statussen = {str(s.get("url")): s for _w, s in res["status"]}
+        eios = {str(e.get("url")): (w, e) for w, e in res["eio"]}
+        linked: set[str] = set()
+        for where, zaak in res["zaak"]:
+            b = self._builder(path, hints, zaak, rsin, where)
+            b.locators.append(where)
+            ident = text(zaak.get("identificatie"))
+            if ident:
+                b.identifier(IdentifierKind.EXTERN, f"{b.organisation}:{ident}", f"{where}/identificatie")
+            for j, k in enumerate(zaak.get("kenmerken") or []):
+                if isinstance(k, dict):
+                    self._kenmerk(b, k, f"{where}/kenmerken[{j}]")
+            zurl = str(zaak.get("url") or "")
+            for wz, zio in res["zio"]:
+                if zurl and zio.get("zaak") == zurl:
+                    found = eios.get(str(zio.get("informatieobject")))
+                    if found is None:
+                        b.warnings.append(
+                            f"{wz}: informatieobject {zio.get('informatieobject')} is not in this file"
+                        )
+                        continue
+                    linked.add(str(zio.get("informatieobject")))
+                    b.documents.append(self._document(b, found[1], found[0]))
+            for wr, rol in res["rol"]:
+                if zurl and rol.get("zaak") == zurl:
+                    self._rol(b, rol, wr)
+            self._status(b, zaak, statussen, statustypen, where)
+            start = opt_date(zaak.get("registratiedatum") or zaak.get("startdatum"), where, b.warnings)
+            if start is not None:
+                b.add_event(
+                    Event(
+                        kind=EventKind.INSTROOM,
+                        date=start,
+                        organisation=b.organisation,
+                        status="geregistreerd",
+                    )
+                )
+            yield b.build()
+        for where, eio in res["eio"]:
+            if str(eio.get("url")) in linked:
+                continue
+            b = self._builder(path, hints, eio, rsin, where)
+            b.locators.append(where)
+            doc = self._document(b, eio, where)
+            b.documents.append(doc)
+            ident = text(eio.get("identificatie"))
+            if ident:
+                b.identifier(IdentifierKind.EXTERN, f"{b.organisation}:{ident}", f"{where}/identificatie")
+            b.extend_warnings([f"{where}: document not linked to a zaak in this file"])
+            yield b.build()
+
+    # --- shapes -----------------------------------------------------------------------------
+
+    def _collect(self, path: Path, data: Any) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+        res: dict[str, list[tuple[str, dict[str, Any]]]] = {
+            k: [] for k in ("zaak", "eio", "zio", "rol", "status", "statustype")
+        }
+
+        def add(item: Any, where: str) -> None:
+            if not isinstance(item, dict):
+                raise AdapterError(path, "expected a ZGW resource object", where)
+            kind = _kind(item)
+            if kind is None:
+                raise AdapterError(
+                    path, "not a ZGW resource (no url, zaaktype or informatieobjecttype)", where
+                )
+            res[kind].append((where, item))
+
+        if isinstance(data, dict) and "results" in data and "count" in data:
+            if not isinstance(data["results"], list):
+                raise AdapterError(path, "'results' must be a list", "/results")
+            for i, item in enumerate(data["results"]):
+                add(item, f"/results[{i}]")
+            if data.get("next"):
+                pass  # later pages are other files; this one is read as it is
+        elif isinstance(data, dict) and any(k in data for k in _BUNDLE_KEYS):
+            kinds = dict(
+                zip(_BUNDLE_KEYS, ("zaak", "eio", "zio", "rol", "status", "statustype"), strict=True)
+            )
+            for key, kind in kinds.items():
+                items = data.get(key) or []
+                if not isinstance(items, list):
+                    raise AdapterError(path, f"'{key}' must be a list", f"/{key}")
+                for i, item in enumerate(items):
+                    if not isinstance(item, dict):
+                        raise AdapterError(path, "expected a ZGW resource object", f"/{key}[{i}]")
+                    res[kind].append((f"/{key}[{i}]", item))
+        elif isinstance(data, dict):
+            add(data, "/")
+        else:
+            raise AdapterError(path, "expected a ZGW resource, a paginated list or a bundle object", "/")
+        if not res["zaak"] and not res["eio"]:
+            raise AdapterError(path, "the file holds no Zaak and no EnkelvoudigInformatieObject", "/")
+        return res
+
+    def _builder(
+        self, path: Path, hints: Hints, resource: dict[str, Any], rsin: dict[str, str], where: str
+    ) -> RecordBuilder:
+        org = hints.organisation
+        if org is None:
+            bron = text(resource.get("bronorganisatie"))
+            org = rsin.get(bron or "")
+            if org is None:
+                raise AdapterError(
+                    path,
+                    f"bronorganisatie {bron!r} is not a known RSIN; pass the organisation "
+                    "(--organisation) or add it to options['rsin']",
+                    f"{where}/bronorganisatie",
+                )
+        return RecordBuilder(path, hints, self.name, org, Medium.DIGITAL)
+
+    def _kenmerk(self, b: RecordBuilder, k: dict[str, Any], where: str) -> None:
+        value = text(k.get("kenmerk"))
+        bron = (text(k.get("bron")) or "").lower()
+        if not value:
+            return
+        if "parket" in bron or bron in ("om", "openbaar ministerie"):
+            b.identifier(IdentifierKind.PARKETNUMMER, value, where)
+        elif "pv" in bron or "politie" in bron or "proces" in bron:
+            b.identifier(IdentifierKind.PV, value, where)
+        elif "ecli" in bron or value.upper().startswith("ECLI:"):
+            b.identifier(IdentifierKind.ECLI, value, where)
+        else:
+            for kind, parse in (
+                (IdentifierKind.PARKETNUMMER, parse_parketnummer),
+                (IdentifierKind.PV, parse_pv_number),
+            ):
+                try:
+                    parse(value)
+                except IdentifierError:
+                    continue
+                b.identifier(kind, value, where)
+                return
+            b.identifier(IdentifierKind.EXTERN, f"{bron or 'kenmerk'}:{value}", where)
+
+    def _document(self, b: RecordBuilder, eio: dict[str, Any], where: str) -> Document:
+        ident = text(eio.get("identificatie")) or text(eio.get("url")) or where
+        pv = None
+        for candidate in (ident, text(eio.get("titel")) or ""):
+            try:
+                pv = parse_pv_number(candidate).normalised
+                break
+            except IdentifierError:
+                continue
+        integ: dict[str, Any] = eio["integriteit"] if isinstance(eio.get("integriteit"), dict) else {}
+        algoritme = (text(integ.get("algoritme")) or "").lower()
+        waarde = text(integ.get("waarde"))
+        onderteken: dict[str, Any] = (
+            eio["ondertekening"] if isinstance(eio.get("ondertekening"), dict) else {}
+        )
+        doc_identifiers = (b.identifier(IdentifierKind.PV, pv, f"{where}/identificatie"),) if pv else ()
+        modified = None
+        if text(eio.get("bestandsdatum") or eio.get("beginRegistratie")):
+            try:
+                modified = parse_datetime(str(eio.get("bestandsdatum") or eio.get("beginRegistratie")))
+            except ValueError:
+                modified = None
+        return Document(
+            organisation=b.organisation,
+            medium=b.medium,
+            key=pv or ident,
+            type=doc_type(eio.get("documenttype") or eio.get("titel"), where, []),
+            title=text(eio.get("titel")),
+            date=opt_date(eio.get("creatiedatum"), f"{where}/creatiedatum", b.warnings),
+            sha256=waarde if algoritme in ("sha_256", "sha256", "sha-256") else None,
+            integriteit=f"{algoritme}:{waarde}" if algoritme and waarde else None,
+            ondertekening=text(onderteken.get("soort")),
+            vertrouwelijkheidaanduiding=text(eio.get("vertrouwelijkheidaanduiding")),
+            status=text(eio.get("status")),
+            source_location=text(eio.get("url")) or where,
+            modified=modified,
+            version=text(eio.get("versie")),
+            identifiers=tuple(i for i in doc_identifiers if i is not None),
+        )
+
+    def _rol(self, b: RecordBuilder, rol: dict[str, Any], where: str) -> None:
+        if rol.get("betrokkeneType") != "natuurlijk_persoon":
+            return
+        ident = rol.get("betrokkeneIdentificatie") or {}
+        if not isinstance(ident, dict):
+            return
+        role = Role.parse(text(rol.get("roltoelichting")) or text(rol.get("omschrijving")))
+        born = text(ident.get("geboortedatum"))
+        if born and len(born) == 8 and born.isdigit():  # StUF style jjjjmmdd
+            born = f"{born[:4]}-{born[4:6]}-{born[6:]}"
+        b.add_person(
+            person(
+                role,
+                voornamen=ident.get("voornamen"),
+                tussenvoegsel=ident.get("voorvoegselGeslachtsnaam"),
+                achternaam=ident.get("geslachtsnaam"),
+                geboortedatum=born,
+                bsn=ident.get("inpBsn"),
+                where=where,
+                warnings=b.warnings,
+            )
+        )
+
+    def _status(
+        self,
+        b: RecordBuilder,
+        zaak: dict[str, Any],
+        statussen: dict[str, dict[str, Any]],
+        statustypen: dict[str, dict[str, Any]],
+        where: str,
+    ) -> None:
+        url = text(zaak.get("status"))
+        if not url:
+            return
+        status = statussen.get(url)
+        if status is None:
+            b.warnings.append(f"{where}/status: status {url} is not in this file; case status unknown")
+            return
+        stype = statustypen.get(str(status.get("statustype")), {})
+        label = text(stype.get("omschrijving")) or text(status.get("statustoelichting")) or "onbekend"
+        when = status.get("datumStatusGezet")
+        try:
+            on = parse_datetime(str(when)).date() if when else None
+        except ValueError:
+            on = None
+        if on is None:
+            b.warnings.append(f"{where}/status: no valid datumStatusGezet; status left out")
+            return
+        low = label.lower()
+        kind = (
+            EventKind.ZITTING
+            if "zitting" in low
+            else EventKind.UITSPRAAK
+            if "vonnis" in low or "uitspraak" in low
+            else EventKind.SEPOT
+            if "sepot" in low
+            else EventKind.STATUS
+        )
+        b.add_event(
+            Event(
+                kind=kind,
+                date=on,
+                organisation=b.organisation,
+                status=low,
+                description=text(status.get("statustoelichting")),
+            )
+        )

@@ -1,0 +1,94 @@
+"""``dossierlink dossier ID``: one case across the chain, by any of its identifiers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from dossierlink.identifiers import mask_bsn
+from dossierlink.serialize import divergence_to_dict, record_to_dict
+from dossierlink.views import dossier_matrix
+
+__all__ = ["commands"]
+
+
+@click.command("dossier")
+@click.argument("identifier")
+@click.option("--json", "as_json", is_flag=True, help="The case as JSON (records and divergences).")
+@click.option("--reveal", is_flag=True, help="Show BSNs and birth dates (logged as a disclosure).")
+@click.pass_context
+def dossier_cmd(ctx: click.Context, identifier: str, as_json: bool, reveal: bool) -> None:
+    """Show one case: organisations, documents per medium, persons, timeline and divergences."""
+    chain = ctx.obj["chain"](create=False)
+    detail = chain.dossier(identifier)
+    if detail is None:
+        raise click.ClickException(f"No dossier has the identifier {identifier!r}.")
+    if reveal:
+        chain.log_disclosure(what=f"dossier {identifier}", level="dossier", fmt="json" if as_json else "text", revealed=True)
+    if as_json:
+        out = {
+            "dossier_id": detail.dossier_id,
+            "identifiers": [{"kind": i.kind.value, "value": i.value} for i in detail.identifiers],
+            "records": [record_to_dict(r) for r in detail.records],
+            "divergences": [divergence_to_dict(d) for d in detail.divergences],
+        }
+        if not reveal:
+            for rec in out["records"]:
+                for p in rec["persons"]:
+                    if p.get("bsn"):
+                        p["bsn"] = mask_bsn(p["bsn"])
+                    if p.get("geboortedatum"):
+                        p["geboortedatum"] = "****-**-**"
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False, default=str))
+        return
+    echo = click.echo
+    ids = ", ".join(f"{i.kind.value} {i.value}" for i in detail.identifiers)
+    echo(click.style(f"Dossier {detail.dossier_id}", bold=True) + f"  {ids}")
+    if detail.merged_from:
+        echo(f"  samengevoegd uit dossier {', '.join(map(str, detail.merged_from))}")
+    orgs = sorted({r.organisation for r in detail.records})
+    echo(f"Organisaties: {', '.join(orgs)}")
+    echo("")
+    echo(click.style("Documenten", bold=True) + "  (d = digitaal, p = papier; pagina's)")
+    matrix = dossier_matrix(detail.records)
+    columns = [(o, m) for o in orgs for m in ("digital", "paper") if any((o, m) in row["cells"] for row in matrix)]
+    header = f"  {'document':<24} {'soort':<30}" + "".join(f" {o[:11] + ('/d' if m == 'digital' else '/p'):>14}" for o, m in columns)
+    echo(header)
+    for row in matrix:
+        cells = "".join(
+            f" {_cell(row['cells'].get((o, m))):>14}" for o, m in columns
+        )
+        echo(f"  {row['key'][:24]:<24} {row['type'][:30]:<30}{cells}")
+    persons = [(r.organisation, p) for r in detail.records for p in r.persons]
+    if persons:
+        echo("")
+        echo(click.style("Personen", bold=True))
+        for org, p in persons:
+            bsn = (p.bsn if reveal else mask_bsn(p.bsn)) if p.bsn else "-"
+            born = str(p.geboortedatum) if reveal and p.geboortedatum else ("****-**-**" if p.geboortedatum else "-")
+            echo(f"  {org:<13} {p.role.value:<12} {p.display_name:<32} geb. {born:<10}  BSN {bsn}  SKN {p.skn or '-'}")
+    events = sorted(((e.date, r.organisation, e) for r in detail.records for e in r.events), key=lambda t: (t[0], t[1]))
+    if events:
+        echo("")
+        echo(click.style("Tijdlijn", bold=True))
+        for date, org, e in events:
+            hand = f" {e.sender} → {e.receiver}" if e.sender and e.receiver else ""
+            status = f" [{e.status}]" if e.status else ""
+            echo(f"  {date}  {org:<13} {e.kind.value}{hand}{status}")
+    echo("")
+    open_divs = [d for d in detail.divergences if d.status.value != "resolved"]
+    echo(click.style(f"Afwijkingen ({len(open_divs)} open)", bold=True))
+    for d in sorted(open_divs, key=lambda d: (-d.severity.rank, d.kind.value)):
+        echo(f"  {d.severity.value:<8} {d.kind.value:<20} actie: {d.organisation:<12} {d.message}")
+
+
+def _cell(doc: Any) -> str:
+    if doc is None:
+        return "·"
+    pages = f"{doc['pages']}p" if doc.get("pages") is not None else "?p"
+    return f"{pages}" + ("*" if doc.get("count", 1) > 1 else "")
+
+
+commands = [dossier_cmd]
