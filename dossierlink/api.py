@@ -330,6 +330,100 @@ class Chain:
             ).fetchone()[0],
         }
 
+    # --- reports ---------------------------------------------------------------------------
+
+    def organisation_names(self) -> dict[str, str]:
+        from dossierlink.schema import BUILTIN_ORGANISATIONS
+
+        names = dict(BUILTIN_ORGANISATIONS)
+        names.update({str(k): str(v) for k, v in self.section("organisations").items()})
+        return names
+
+    def ambition(self) -> Any:
+        from dossierlink.report import Ambition
+
+        errors: list[str] = []
+        ambition = Ambition.from_mapping(self.section("chain"), errors)
+        if errors:
+            raise ValueError("The [chain] configuration is wrong: " + " ".join(errors))
+        return ambition
+
+    def report(
+        self,
+        *,
+        level: str = "strategic",
+        fmt: str = "text",
+        lang: str = "nl",
+        reveal: bool = False,
+        recipient: str | None = None,
+        fail_on: str | None = None,
+        now: dt.datetime | None = None,
+        color: bool = False,
+        log: bool = True,
+        **filters: Any,
+    ) -> str:
+        """Render a report (strategic, tactical, operational) and log the disclosure."""
+        text, _over = self.report_with_status(
+            level=level, fmt=fmt, lang=lang, reveal=reveal, recipient=recipient, fail_on=fail_on,
+            now=now, color=color, log=log, **filters,
+        )
+        return text
+
+    def report_with_status(
+        self,
+        *,
+        level: str = "strategic",
+        fmt: str = "text",
+        lang: str = "nl",
+        reveal: bool = False,
+        recipient: str | None = None,
+        fail_on: str | None = None,
+        now: dt.datetime | None = None,
+        color: bool = False,
+        log: bool = True,
+        output: str = "stdout",
+        **filters: Any,
+    ) -> tuple[str, bool]:
+        """The report and whether anything open is at or over ``fail_on``."""
+        from dossierlink.report import describe, make_report
+
+        text, over = make_report(
+            self.db,
+            level=level,
+            fmt=fmt,
+            lang=lang,
+            reveal=reveal,
+            recipient=recipient,
+            now=now,
+            ambition=self.ambition(),
+            fail_on=fail_on,
+            color=color,
+            organisation_names=self.organisation_names(),
+            **filters,
+        )
+        if log:
+            self.log_disclosure(
+                what=describe(level, filters), level=level, fmt=fmt, revealed=reveal, recipient=recipient, output=output
+            )
+        return text, over
+
+    def log_disclosure(
+        self,
+        *,
+        what: str,
+        level: str,
+        fmt: str,
+        revealed: bool,
+        recipient: str | None = None,
+        output: str = "stdout",
+    ) -> dict[str, Any]:
+        """Record that data left the store (Wjsg art. 39j): who, when, what, for whom."""
+        from dossierlink.report.disclosure import record_disclosure
+
+        return record_disclosure(
+            self.db, what=what, level=level, fmt=fmt, recipient=recipient, revealed=revealed, output=output
+        )
+
     # --- fixity ----------------------------------------------------------------------------
 
     def verify(self) -> VerifyResult:
