@@ -25,6 +25,7 @@ from dossierlink.store import Store, StoreError, utcnow
 __all__ = ["Chain", "DossierDetail", "IngestSummary", "ReconcileSummary", "VerifyResult", "open"]
 
 DEFAULT_DB = "dossierlink.db"
+RECONCILE_BATCH = 500
 
 
 @attrs.frozen
@@ -251,16 +252,19 @@ class Chain:
             ids = self.store.live_dossier_ids(dirty_only=True)
         run_id = self.store.start_run(kind or ("full" if all else "incremental"), now=now)
         totals = {"new": 0, "kept": 0, "reopened": 0, "resolved": 0}
-        for dossier_id in ids:
-            view = DossierView(
-                dossier_id=dossier_id,
-                identifiers=self.store.dossier_identifiers(dossier_id),
-                records=self.store.dossier_records(dossier_id),
-            )
-            found = reconcile_dossier(view, config, now)
-            counts = self.store.apply_divergences(dossier_id, found, now=now, run_id=run_id)
-            for k, v in counts.items():
-                totals[k] += v
+        # Batches: two reads and one write transaction per batch, not per dossier.
+        for start in range(0, len(ids), RECONCILE_BATCH):
+            batch = ids[start : start + RECONCILE_BATCH]
+            loaded = self.store.dossier_batch(batch)
+            results = [
+                (dossier_id, reconcile_dossier(DossierView(dossier_id, idents, records), config, now))
+                for dossier_id, (idents, records) in loaded.items()
+            ]
+            with self.store.transaction():
+                for dossier_id, found in results:
+                    counts = self.store.apply_divergences(dossier_id, found, now=now, run_id=run_id)
+                    for k, v in counts.items():
+                        totals[k] += v
         self.store.finish_run(run_id, now=now)
         open_total = self.store.conn.execute(
             "SELECT count(*) FROM divergences WHERE status IN ('open','acknowledged')"

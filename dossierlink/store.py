@@ -621,6 +621,25 @@ class Store:
         ).fetchall()
         return tuple(record_from_dict(json.loads(r[0])) for r in rows)
 
+    def dossier_batch(
+        self, dossier_ids: Sequence[int]
+    ) -> dict[int, tuple[tuple[Identifier, ...], tuple[Record, ...]]]:
+        """Identifiers and records of many dossiers in two queries (reconcile's hot path)."""
+        out: dict[int, tuple[list[Identifier], list[Record]]] = {d: ([], []) for d in dossier_ids}
+        if not dossier_ids:
+            return {}
+        marks = ",".join("?" * len(dossier_ids))
+        for kind, value, did in self.conn.execute(
+            f"SELECT kind, value, dossier_id FROM identifiers WHERE dossier_id IN ({marks}) ORDER BY kind, value",
+            list(dossier_ids),
+        ):
+            out[int(did)][0].append(Identifier(kind, value, value))
+        for did, payload in self.conn.execute(
+            f"SELECT dossier_id, payload FROM records WHERE dossier_id IN ({marks}) ORDER BY id", list(dossier_ids)
+        ):
+            out[int(did)][1].append(record_from_dict(json.loads(payload)))
+        return {d: (tuple(i), tuple(r)) for d, (i, r) in out.items()}
+
     def dossier_anchor(self, dossier_id: int) -> str | None:
         row = self.conn.execute("SELECT anchor FROM dossiers WHERE id = ?", [dossier_id]).fetchone()
         return str(row[0]) if row and row[0] else None

@@ -1,0 +1,74 @@
+"""``dossierlink samples generate``: a synthetic chain with injected divergences (logic in dossierlink.generate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from dossierlink.generate import DEFAULT_NOW, generate_chain
+
+__all__ = ["commands", "samples_group"]
+
+
+@click.group("samples")
+def samples_group() -> None:
+    """Synthetic chains for tests, demos and benchmarks."""
+
+
+@samples_group.command("generate")
+@click.option("--dossiers", type=click.IntRange(min=0), required=True, help="Number of cases to make.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Output folder.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, byte-identical output.")
+@click.option(
+    "--divergence-rate",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.1,
+    show_default=True,
+    help="Share of cases that get one injected divergence.",
+)
+@click.option(
+    "--scans",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.02,
+    show_default=True,
+    help="Share of cases with scans.",
+)
+@click.option(
+    "--now",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=DEFAULT_NOW.isoformat(),
+    show_default=True,
+    help="The day the exports are made; every date is relative to it.",
+)
+@click.option(
+    "--shard-size", type=click.IntRange(min=1), default=1000, show_default=True, help="Cases per export file."
+)
+def generate_cmd(
+    dossiers: int,
+    out: Path,
+    seed: int,
+    divergence_rate: float,
+    scans: float,
+    now: dt.datetime,
+    shard_size: int,
+) -> None:
+    """Write every organisation's exports, paper inventories, scans and truth.json under OUT."""
+    summary = generate_chain(
+        out,
+        dossiers=dossiers,
+        seed=seed,
+        divergence_rate=divergence_rate,
+        scans=scans,
+        now=now.date(),
+        shard_size=shard_size,
+    )
+    click.echo(
+        f"{summary.dossiers} dossiers, {summary.files} files ({summary.documents} documents, "
+        f"{summary.scans} scans of {summary.scan_pages} pages), {summary.divergences} injected divergences."
+    )
+    click.echo(f"Ingest {summary.out / 'chain'}; the answer key is {summary.out / 'truth.json'}.")
+
+
+commands = [samples_group]
