@@ -53,7 +53,10 @@ def run_demo(samples: Path, out: Path, *, lang: str = "nl", now: dt.datetime | N
         strategic = chain.report(level="strategic", fmt="text", lang=lang, now=now, output="terminal (demo)")
         operational = chain.report(level="operational", fmt="text", lang=lang, now=now, output="terminal (demo)")
         html_path = out / "rapport.html"
-        html = chain.report(level="operational", fmt="html", lang=lang, now=now, output=str(html_path))
+        html = chain.report(level="operational", fmt="html", lang=lang, now=now, log=False)
         html_path.write_text(html, encoding="utf-8")
+        # Logged once the page exists: a report that failed to be written was not disclosed.
+        chain.log_disclosure(what="report operational", level="operational", fmt="html", revealed=False,
+                             output=str(html_path))
         open_total = chain.stats()["open_divergences"]
     return DemoResult(db, html_path, tuple(summaries), strategic, operational, open_total)

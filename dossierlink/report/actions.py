@@ -10,7 +10,7 @@ import attrs
 
 from dossierlink.identifiers import PvNumberError, parse_pv_number
 from dossierlink.report.messages import role_label, t
-from dossierlink.schema import Divergence, DivergenceKind, DocumentType
+from dossierlink.schema import Divergence, DivergenceKind, DocumentType, Role
 
 __all__ = ["Subject", "action", "parse_subject"]
 
@@ -19,14 +19,23 @@ _PATHISH = re.compile(r"[\\/]")
 
 @attrs.frozen
 class Subject:
-    """A divergence's subject, taken apart: ``document:pv:KEY``, ``person:ROLE``, ``handover:A->B``."""
+    """A divergence's subject, taken apart.
+
+    Forms (docs/reconcile.md): ``document:pv:KEY`` / ``document:nr:NUMBER``,
+    ``person:ANCHOR:ROLE:...``, ``handover:ANCHOR:SENDER->RECEIVER``, ``status:ANCHOR:ORG:STATE``,
+    ``identifier:...``, ``scan:SHA256[#locator]`` / ``scan:SHA256:KEY``. The anchor is optional.
+    """
 
     kind: str  # document | person | handover | scan | identifier | status | other
-    key: str | None = None  # document key, or the scan's file name
+    key: str | None = None  # document key, or the key of the document in an unreadable scan
     key_kind: str | None = None  # "pv" when the key is a PV number
     role: str | None = None
     sender: str | None = None
     receiver: str | None = None
+    state: str | None = None  # status: the state the organisation closed the case with
+
+
+_ROLES = frozenset(r.value for r in Role)
 
 
 def parse_subject(subject: str) -> Subject:
@@ -38,7 +47,7 @@ def parse_subject(subject: str) -> Subject:
         return Subject("other")
     if head == "document":
         prefix, sep2, tail = rest.partition(":")
-        if sep2 and prefix.lower() in ("pv", "key", "doc", "document", "nummer"):
+        if sep2 and prefix.lower() in ("pv", "nr", "key", "doc", "document", "nummer"):
             rest = tail.strip()
         if not rest:
             return Subject("other")
@@ -47,16 +56,24 @@ def parse_subject(subject: str) -> Subject:
         except PvNumberError:
             return Subject("document", rest, None)
     if head == "person":
-        return Subject("person", role=rest.split(":")[0].strip().lower() or None)
+        parts = [p.strip().lower().partition("#")[0] for p in rest.split(":")]
+        role = next((p for p in parts if p in _ROLES), None)
+        return Subject("person", role=role) if role else Subject("other")
     if head == "handover":
-        sender, arrow, receiver = rest.partition("->")
-        if arrow and sender.strip() and receiver.strip():
+        pair = next((p for p in reversed(rest.split(":")) if "->" in p), "")
+        sender, _, receiver = pair.partition("->")
+        if sender.strip() and receiver.strip():
             return Subject("handover", sender=sender.strip().lower(), receiver=receiver.strip().lower())
         return Subject("other")
     if head in ("scan", "source", "file"):
-        name = _PATHISH.split(rest)[-1] or rest
-        return Subject("scan", key=name)
-    if head in ("identifier", "status", "dossier", "case"):
+        parts = rest.partition("#")[0].split(":")
+        key = parts[-1].strip() if len(parts) > 1 else None
+        return Subject("scan", key=key or None)
+    if head == "status":
+        parts = rest.split(":")
+        state = parts[-1].strip() if len(parts) >= 3 else None
+        return Subject("status", key=rest, state=state or None)
+    if head in ("identifier", "dossier", "case"):
         return Subject(head, key=rest)
     return Subject("other")
 
@@ -85,6 +102,9 @@ def _doc(subject: Subject, details: Mapping[str, Any], lang: str) -> str | None:
     if subject.key_kind == "pv":
         return t(lang, "doc.pv", key=subject.key)
     raw_type = details.get("type") or details.get("document_type")
+    expected_types = details.get("types_expected_on_paper")
+    if not raw_type and isinstance(expected_types, list) and expected_types:
+        raw_type = expected_types[0]
     if isinstance(raw_type, str) and raw_type.strip():
         doc_type = DocumentType.parse(raw_type)
         if doc_type is not DocumentType.OVERIG:
@@ -93,7 +113,11 @@ def _doc(subject: Subject, details: Mapping[str, Any], lang: str) -> str | None:
 
 
 def _pages(details: Mapping[str, Any], lang: str) -> str:
-    n = _int(details.get("page_count", details.get("pages")))
+    n = None
+    for key in ("page_count", "pages", "digital_pages"):
+        n = _int(details.get(key))
+        if n is not None:
+            break
     if n is None or n <= 0:
         return ""
     return t(lang, "pages.one") if n == 1 else t(lang, "pages", n=n)
@@ -138,6 +162,41 @@ def _document_action(key: str) -> Callable[[_Ctx], str | None]:
     return build
 
 
+def _page_count_mismatch(c: _Ctx) -> str | None:
+    doc = _doc(c.subject, c.details, c.lang)
+    if doc is None:
+        return None
+    paper, digital = _int(c.details.get("paper_pages")), _int(c.details.get("digital_pages"))
+    org = c.div.organisation
+    if paper is not None and digital is not None and paper != digital:
+        if org == c.details.get("paper_organisation") and paper < digital:
+            return t(
+                c.lang,
+                "act.page_count_mismatch.paper",
+                doc=doc,
+                dossier=c.dossier,
+                paper=paper,
+                digital=digital,
+            )
+        if org == c.details.get("digital_organisation") and digital < paper:
+            return t(
+                c.lang,
+                "act.page_count_mismatch.digital",
+                doc=doc,
+                dossier=c.dossier,
+                paper=paper,
+                digital=digital,
+            )
+    return t(
+        c.lang,
+        "act.page_count_mismatch",
+        doc=doc,
+        dossier=c.dossier,
+        expected=c.value(c.div.expected),
+        found=c.value(c.div.found),
+    )
+
+
 def _pages_missing(c: _Ctx) -> str | None:
     doc = _doc(c.subject, c.details, c.lang)
     if doc is None:
@@ -153,6 +212,16 @@ def _pages_missing(c: _Ctx) -> str | None:
     return t(c.lang, "act.pages_missing", doc=doc, dossier=c.dossier, missing=missing)
 
 
+def _content_mismatch(c: _Ctx) -> str | None:
+    doc = _doc(c.subject, c.details, c.lang)
+    if doc is None:
+        return None
+    source = c.details.get("digital_organisation")
+    if isinstance(source, str) and source and source != c.div.organisation:
+        return t(c.lang, "act.content_mismatch.source", doc=doc, dossier=c.dossier, source=c.names(source))
+    return t(c.lang, "act.content_mismatch", doc=doc, dossier=c.dossier)
+
+
 def _stale_paper(c: _Ctx) -> str | None:
     doc = _doc(c.subject, c.details, c.lang)
     if doc is None:
@@ -162,15 +231,47 @@ def _stale_paper(c: _Ctx) -> str | None:
     return t(c.lang, "act.stale_paper", doc=doc, dossier=c.dossier, since=since)
 
 
+# Field names as reconciliation writes them (Dutch) or as a caller may (English).
+_FIELD_KEYS = {
+    "datum": "date",
+    "date": "date",
+    "type": "type",
+    "soort": "type",
+    "titel": "title",
+    "title": "title",
+    "aantal pagina's": "page_count",
+    "page_count": "page_count",
+}
+
+
+def _field_label(name: str, lang: str) -> str:
+    key = _FIELD_KEYS.get(name.strip().lower())
+    return t(lang, f"field.{key}") if key else name
+
+
 def _metadata_conflict(c: _Ctx) -> str | None:
     doc = _doc(c.subject, c.details, c.lang)
     if doc is None:
         return None
-    field = str(c.details.get("field") or "generic")
-    field_key = f"field.{field}"
-    label = t(c.lang, field_key)
-    if label == field_key:
-        label = field
+    fields = c.details.get("fields")
+    if isinstance(fields, Mapping) and fields:
+        label = _join([_field_label(str(f), c.lang) for f in fields], c.lang)
+    elif c.details.get("field"):
+        label = _field_label(str(c.details["field"]), c.lang)
+    else:
+        label = t(c.lang, "field.generic")
+    ref = c.details.get("reference_organisation")
+    if isinstance(ref, str) and ref and ref != c.div.organisation:
+        return t(
+            c.lang,
+            "act.metadata_conflict.reference",
+            field=label,
+            doc=doc,
+            dossier=c.dossier,
+            reference=c.names(ref),
+            expected=c.value(c.div.expected),
+            found=c.value(c.div.found),
+        )
     return t(
         c.lang,
         "act.metadata_conflict",
@@ -195,12 +296,14 @@ def _identifier_conflict(c: _Ctx) -> str | None:
 def _person_conflict(c: _Ctx) -> str | None:
     if c.subject.kind != "person" or not c.subject.role:
         return None
+    ref = c.details.get("reference_organisation")
+    others = c.names(ref) if isinstance(ref, str) and ref and ref != c.div.organisation else c.others()
     return t(
         c.lang,
         "act.person_conflict",
         role=role_label(c.lang, c.subject.role),
         dossier=c.dossier,
-        others=c.others(),
+        others=others,
         expected=c.value(c.div.expected),
         found=c.value(c.div.found),
     )
@@ -213,10 +316,23 @@ def _handover_missing(c: _Ctx) -> str | None:
     sent = c.details.get("sent") or c.details.get("sent_on") or c.details.get("date")
     when = t(c.lang, "act.handover_missing.when", date=str(sent)[:10]) if sent else ""
     key = "act.handover_missing.sender" if c.div.organisation == s.sender else "act.handover_missing.receiver"
-    return t(c.lang, key, dossier=c.dossier, sender=c.names(s.sender), receiver=c.names(s.receiver), when=when)
+    return t(
+        c.lang, key, dossier=c.dossier, sender=c.names(s.sender), receiver=c.names(s.receiver), when=when
+    )
 
 
 def _status_conflict(c: _Ctx) -> str | None:
+    contradicting = c.details.get("contradicting")
+    if c.subject.state and isinstance(contradicting, list) and contradicting:
+        orgs = sorted({str(x.get("organisation")) for x in contradicting if isinstance(x, Mapping)})
+        return t(
+            c.lang,
+            "act.status_conflict.closed",
+            dossier=c.dossier,
+            state=c.subject.state,
+            others=_join([c.names(o) for o in orgs], c.lang) or t(c.lang, "others.none"),
+            found=c.value(c.div.found),
+        )
     return t(
         c.lang,
         "act.status_conflict",
@@ -228,10 +344,13 @@ def _status_conflict(c: _Ctx) -> str | None:
 
 
 def _unreadable_scan(c: _Ctx) -> str | None:
-    name = c.subject.key if c.subject.kind in ("scan", "document") else None
-    for k in ("file", "path", "source"):
-        if not name and isinstance(c.details.get(k), str):
+    name = None
+    for k in ("path", "file", "source"):
+        if isinstance(c.details.get(k), str) and c.details[k]:
             name = _PATHISH.split(str(c.details[k]))[-1]
+            break
+    if c.subject.key:
+        name = f"{name} ({c.subject.key})" if name else c.subject.key
     what = t(c.lang, "the_scan", name=name) if name else t(c.lang, "a_scan")
     if c.dossier_known:
         return t(c.lang, "act.unreadable_scan.dossier", what=what, dossier=c.dossier)
@@ -241,9 +360,9 @@ def _unreadable_scan(c: _Ctx) -> str | None:
 _BUILDERS: dict[DivergenceKind, Callable[[_Ctx], str | None]] = {
     DivergenceKind.MISSING_PAPER: _document_action("act.missing_paper"),
     DivergenceKind.MISSING_DIGITAL: _document_action("act.missing_digital"),
-    DivergenceKind.PAGE_COUNT_MISMATCH: _document_action("act.page_count_mismatch"),
+    DivergenceKind.PAGE_COUNT_MISMATCH: _page_count_mismatch,
     DivergenceKind.PAGES_MISSING: _pages_missing,
-    DivergenceKind.CONTENT_MISMATCH: _document_action("act.content_mismatch"),
+    DivergenceKind.CONTENT_MISMATCH: _content_mismatch,
     DivergenceKind.STALE_PAPER: _stale_paper,
     DivergenceKind.METADATA_CONFLICT: _metadata_conflict,
     DivergenceKind.IDENTIFIER_CONFLICT: _identifier_conflict,
@@ -263,12 +382,22 @@ def action(
     names: Callable[[str], str] | None = None,
 ) -> str:
     """The action the organisation must take, as one sentence; the divergence's message if the
-    subject has a form this module does not know."""
-    label = dossier or t(lang, "no_dossier")
-    ctx = _Ctx(div, parse_subject(div.subject), label, lang, names or (lambda code: code), dossier is not None)
+    subject has a form this module does not know.
+
+    ``dossier`` is the dossier's display identifier; None when it has no identifier (a lone
+    unreadable scan), which changes the action to "tie the scan to its dossier".
+    """
+    if dossier:
+        label = dossier
+    elif div.dossier_id is not None:
+        label = t(lang, "dossier_fallback", id=div.dossier_id)
+    else:
+        label = t(lang, "no_dossier")
+    ctx = _Ctx(
+        div, parse_subject(div.subject), label, lang, names or (lambda code: code), dossier is not None
+    )
     try:
         text = _BUILDERS[div.kind](ctx)
     except (KeyError, ValueError, TypeError, IndexError):
         text = None
     return text or div.message
-

@@ -10,7 +10,7 @@ import attrs
 from dossierlink import __version__
 from dossierlink.report.actions import action
 from dossierlink.report.indicators import UNRESOLVED, Analysis, OrganisationIndicator, dossier_label
-from dossierlink.report.messages import fmt_date, fmt_num, fmt_pct, t
+from dossierlink.report.messages import fmt_date, fmt_num, fmt_pct, t, tn
 from dossierlink.schema import Divergence
 
 __all__ = ["FORMATS", "LEVELS", "RenderOptions", "ambition_name", "divergence_row", "header_lines"]
@@ -73,7 +73,9 @@ def summary_lines(a: Analysis, lang: str) -> list[str]:
             total=fmt_num(s.dossiers_total, lang),
             consistent=fmt_num(s.dossiers_consistent, lang),
         ),
-        t(lang, "gap", n=fmt_num(s.dossiers_to_fix, lang)) if s.dossiers_to_fix else t(lang, "gap.met"),
+        tn(lang, "gap", s.dossiers_to_fix, n=fmt_num(s.dossiers_to_fix, lang))
+        if s.dossiers_to_fix
+        else t(lang, "gap.met"),
     ]
     deadline = fmt_date(s.deadline, lang)
     if s.days_to_deadline >= 0:
@@ -105,7 +107,7 @@ def weakest_line(a: Analysis, lang: str) -> str:
     w = a.weakest_link
     if w is None:
         return t(lang, "weakest.none")
-    return t(lang, "weakest", org=w.name, share=fmt_pct(w.share, lang), open=fmt_num(w.open, lang))
+    return tn(lang, "weakest", w.open, org=w.name, share=fmt_pct(w.share, lang), open=fmt_num(w.open, lang))
 
 
 def indicator_definition(lang: str, ind: OrganisationIndicator | None = None) -> str:
@@ -126,10 +128,7 @@ def label_for(a: Analysis, div: Divergence, lang: str) -> str:
 
 
 def action_for(a: Analysis, div: Divergence, lang: str) -> str:
-    label = dossier_label(a.inp, div)
-    if label is None and div.dossier_id is not None:
-        label = t(lang, "dossier_fallback", id=div.dossier_id)
-    return action(div, dossier=label, lang=lang, names=a.inp.organisation_name)
+    return action(div, dossier=dossier_label(a.inp, div), lang=lang, names=a.inp.organisation_name)
 
 
 def ordered_divergences(a: Analysis) -> list[Divergence]:
@@ -144,12 +143,15 @@ def ordered_divergences(a: Analysis) -> list[Divergence]:
 
 
 def age_days(a: Analysis, div: Divergence) -> int | None:
+    """Days a divergence has been open: until now, or until it was resolved."""
     if div.first_seen is None:
         return None
-    first = div.first_seen
-    if first.tzinfo is None:
-        first = first.replace(tzinfo=dt.UTC)
-    return max(0, (a.inp.now - first).days)
+    end = div.resolved_at if div.status not in UNRESOLVED and div.resolved_at is not None else a.inp.now
+    return max(0, (_aware(end) - _aware(div.first_seen)).days)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value
 
 
 def iso(value: Any) -> str | None:
@@ -158,7 +160,7 @@ def iso(value: Any) -> str | None:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return str(value.astimezone(dt.UTC).isoformat()).replace("+00:00", "Z")
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)

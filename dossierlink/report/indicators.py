@@ -3,6 +3,7 @@ the weakest link, the tactical aggregates and the operational work list. Pure: n
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import statistics
@@ -164,10 +165,8 @@ def _week_window(inp: ReportInput) -> tuple[str, ...]:
     start = end - dt.timedelta(weeks=DEFAULT_WEEKS - 1)
     since = inp.filters.get("since")
     if since:
-        try:
+        with contextlib.suppress(ValueError):
             start = dt.date.fromisoformat(since[:10])
-        except ValueError:
-            pass
     start = max(start, end - dt.timedelta(weeks=MAX_WEEKS - 1))
     start -= dt.timedelta(days=start.weekday())  # the Monday of its week
     weeks: list[str] = []
@@ -181,7 +180,8 @@ def _week_window(inp: ReportInput) -> tuple[str, ...]:
 def _projection(runs: tuple[RunPoint, ...], deadline: dt.date) -> float | None:
     """The share at the deadline on the least-squares line through the run history."""
     points = sorted((r.at, r.share) for r in runs if r.share is not None)
-    if len(points) < 2 or points[0][0] == points[-1][0]:
+    # Runs minutes apart say nothing about the pace: ask for measurements on two different days.
+    if len(points) < 2 or points[-1][0] - points[0][0] < dt.timedelta(days=1):
         return None
     origin = points[0][0]
     xs = [(at - origin).total_seconds() / 86400.0 for at, _ in points]
@@ -342,12 +342,14 @@ def analyse(inp: ReportInput) -> Analysis:
             per_dossier[(d.dossier_id, label if d.dossier_id is None else None)].append(
                 WorkItem(d, _age_days(d, now))
             )
-        dossiers: list[WorkDossier] = []
+        work_dossiers: list[WorkDossier] = []
         for (dossier_id, _), items in per_dossier.items():
             items.sort(key=_sort_key)
-            dossiers.append(WorkDossier(dossier_id, dossier_label(inp, items[0].divergence), tuple(items)))
-        dossiers.sort(key=lambda wd: (_sort_key(wd.items[0]), wd.label or "", wd.dossier_id or 0))
-        groups.append(WorkGroup(org, inp.organisation_name(org), tuple(dossiers)))
+            work_dossiers.append(
+                WorkDossier(dossier_id, dossier_label(inp, items[0].divergence), tuple(items))
+            )
+        work_dossiers.sort(key=lambda wd: (_sort_key(wd.items[0]), wd.label or "", wd.dossier_id or 0))
+        groups.append(WorkGroup(org, inp.organisation_name(org), tuple(work_dossiers)))
 
     return Analysis(
         inp=inp,

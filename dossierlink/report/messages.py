@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["LANGS", "check_lang", "fmt_date", "fmt_num", "fmt_pct", "kind_label", "severity_label", "t"]
+__all__ = [
+    "LANGS",
+    "check_lang",
+    "fmt_date",
+    "fmt_num",
+    "fmt_pct",
+    "kind_label",
+    "role_label",
+    "severity_label",
+    "t",
+    "tn",
+]
 
 LANGS = ("nl", "en")
 
@@ -35,16 +46,18 @@ _NL: dict[str, str] = {
     "now": "Nu",
     "standing": "Stand: {share} van {total} dossiers consistent ({consistent} dossiers)",
     "gap": "Nog {n} dossiers op orde brengen om de ambitie te halen",
+    "gap.one": "Nog 1 dossier op orde brengen om de ambitie te halen",
     "gap.met": "De ambitie is gehaald",
     "deadline.days": "{days} dagen tot {deadline}",
     "deadline.passed": "De termijn ({deadline}) is {days} dagen verstreken",
     "on_track.yes": "Op koers: bij dit tempo {projected} op {deadline}",
     "on_track.no": "Niet op koers: bij dit tempo {projected} op {deadline}",
-    "on_track.unknown": "Koers onbekend: minder dan twee metingen",
+    "on_track.unknown": "Koers onbekend: nog geen metingen op twee verschillende dagen",
     "open_total": "Openstaande afwijkingen: {open} (waarvan {ack} erkend); opgelost: {resolved}",
     "dossierless": "Afwijkingen zonder dossier (bijvoorbeeld onleesbare scans): {n}",
     "chain_definition": "Consistent betekent: geen openstaande of erkende afwijking in het dossier.",
     "weakest": "Zwakste schakel: {org} ({share}, {open} openstaande afwijkingen)",
+    "weakest.one": "Zwakste schakel: {org} ({share}, 1 openstaande afwijking)",
     "weakest.none": "Zwakste schakel: geen (geen organisaties met dossiers)",
     "indicator.definition": (
         "Aandeel van de dossiers waarin {org} een registratie heeft of moet handelen, "
@@ -71,6 +84,7 @@ _NL: dict[str, str] = {
     "col.dossier": "Dossier",
     "col.action": "Actie",
     "col.age": "Leeftijd (dagen)",
+    "col.days": "Dagen",
     "col.status": "Status",
     "col.id": "Id",
     "col.must_act": "Moet handelen",
@@ -92,6 +106,7 @@ _NL: dict[str, str] = {
     "days": "{n} d",
     "work.none": "Geen openstaande afwijkingen: niets te doen.",
     "work.org": "{org}: {n} acties",
+    "work.org.one": "{org}: 1 actie",
     "tactical.none": "Geen openstaande afwijkingen.",
     "acknowledged_mark": "erkend",
     "org_total": "{org}: {open} openstaand, oudste {oldest} dagen, mediaan {median} dagen",
@@ -155,6 +170,23 @@ _NL: dict[str, str] = {
     "field.type": "de soort",
     "field.title": "de titel",
     "field.page_count": "het aantal pagina's",
+    "act.page_count_mismatch.paper": (
+        "Vul {doc} in het papieren dossier {dossier} aan: op papier {paper}, digitaal {digital} pagina's"
+    ),
+    "act.page_count_mismatch.digital": (
+        "Vul de digitale versie van {doc} in dossier {dossier} aan: digitaal {digital}, op papier {paper} pagina's"
+    ),
+    "act.content_mismatch.source": (
+        "Vervang {doc} in het papieren dossier {dossier} door de geldende versie van {source}: de inhoud wijkt af"
+    ),
+    "act.metadata_conflict.reference": (
+        "Corrigeer {field} van {doc} in dossier {dossier} naar de registratie van {reference}: "
+        "verwacht {expected}, geregistreerd {found}"
+    ),
+    "act.status_conflict.closed": (
+        "Informeer {others} dat u dossier {dossier} hebt afgesloten ({state}), of heropen de zaak; "
+        "elders loopt de zaak door: {found}"
+    ),
     "act.identifier_conflict": "Herstel het nummer in dossier {dossier}: verwacht {expected}, geregistreerd {found}",
     "act.person_conflict": (
         "Stem de gegevens van de {role} in dossier {dossier} af met {others}: verwacht {expected}, geregistreerd {found}"
@@ -170,8 +202,8 @@ _NL: dict[str, str] = {
     "act.duplicate_document": "Verwijder de dubbele registratie van {doc} uit dossier {dossier}",
     "act.unreadable_scan": "Scan {what} opnieuw in met leesbare tekst of koppel de scan handmatig aan het juiste dossier",
     "act.unreadable_scan.dossier": "Scan {what} in dossier {dossier} opnieuw in met leesbare tekst",
-    "the_scan": "de scan {name}",
-    "a_scan": "de scan",
+    "the_scan": "{name}",
+    "a_scan": "het document",
     "others.none": "de andere organisaties",
     "unknown": "onbekend",
     "and": "en",
@@ -202,16 +234,18 @@ _EN: dict[str, str] = {
     "now": "Now",
     "standing": "Standing: {share} of {total} dossiers consistent ({consistent} dossiers)",
     "gap": "{n} more dossiers must be put in order to meet the ambition",
+    "gap.one": "1 more dossier must be put in order to meet the ambition",
     "gap.met": "The ambition is met",
     "deadline.days": "{days} days until {deadline}",
     "deadline.passed": "The deadline ({deadline}) passed {days} days ago",
     "on_track.yes": "On track: at this pace {projected} by {deadline}",
     "on_track.no": "Off track: at this pace {projected} by {deadline}",
-    "on_track.unknown": "Pace unknown: fewer than two measurements",
+    "on_track.unknown": "Pace unknown: no measurements on two different days yet",
     "open_total": "Open divergences: {open} (of which {ack} acknowledged); resolved: {resolved}",
     "dossierless": "Divergences without a dossier (for example unreadable scans): {n}",
     "chain_definition": "Consistent means: no open or acknowledged divergence in the dossier.",
     "weakest": "Weakest link: {org} ({share}, {open} open divergences)",
+    "weakest.one": "Weakest link: {org} ({share}, 1 open divergence)",
     "weakest.none": "Weakest link: none (no organisations with dossiers)",
     "indicator.definition": (
         "Share of the dossiers in which {org} holds a record or must act "
@@ -237,6 +271,7 @@ _EN: dict[str, str] = {
     "col.dossier": "Dossier",
     "col.action": "Action",
     "col.age": "Age (days)",
+    "col.days": "Days",
     "col.status": "Status",
     "col.id": "Id",
     "col.must_act": "Must act",
@@ -258,6 +293,7 @@ _EN: dict[str, str] = {
     "days": "{n} d",
     "work.none": "No open divergences: nothing to do.",
     "work.org": "{org}: {n} actions",
+    "work.org.one": "{org}: 1 action",
     "tactical.none": "No open divergences.",
     "acknowledged_mark": "acknowledged",
     "org_total": "{org}: {open} open, oldest {oldest} days, median {median} days",
@@ -318,6 +354,22 @@ _EN: dict[str, str] = {
     "field.type": "the type",
     "field.title": "the title",
     "field.page_count": "the page count",
+    "act.page_count_mismatch.paper": (
+        "Complete {doc} in the paper file {dossier}: {paper} pages on paper, {digital} digitally"
+    ),
+    "act.page_count_mismatch.digital": (
+        "Complete the digital version of {doc} in dossier {dossier}: {digital} pages digitally, {paper} on paper"
+    ),
+    "act.content_mismatch.source": (
+        "Replace {doc} in the paper file {dossier} with the valid version from {source}: the content differs"
+    ),
+    "act.metadata_conflict.reference": (
+        "Correct {field} of {doc} in dossier {dossier} to match {reference}: expected {expected}, registered {found}"
+    ),
+    "act.status_conflict.closed": (
+        "Tell {others} that you closed dossier {dossier} ({state}), or reopen the case; "
+        "elsewhere the case continues: {found}"
+    ),
     "act.identifier_conflict": "Correct the number in dossier {dossier}: expected {expected}, registered {found}",
     "act.person_conflict": (
         "Align the data of the {role} in dossier {dossier} with {others}: expected {expected}, registered {found}"
@@ -333,8 +385,8 @@ _EN: dict[str, str] = {
     "act.duplicate_document": "Remove the duplicate registration of {doc} from dossier {dossier}",
     "act.unreadable_scan": "Rescan {what} with readable text, or tie the scan to its dossier by hand",
     "act.unreadable_scan.dossier": "Rescan {what} in dossier {dossier} with readable text",
-    "the_scan": "the scan {name}",
-    "a_scan": "the scan",
+    "the_scan": "{name}",
+    "a_scan": "the document",
     "others.none": "the other organisations",
     "unknown": "unknown",
     "and": "and",
@@ -359,10 +411,18 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def t(lang: str, key: str, **values: object) -> str:
+def t(lang: str, key: str, /, **values: object) -> str:
     """The message ``key`` in ``lang`` (falling back to English, then to the key) with ``values``."""
     template = _CATALOGUE.get(lang, _EN).get(key) or _EN.get(key) or key
     return template.format(**values) if values else template
+
+
+def tn(lang: str, key: str, n: int, /, **values: object) -> str:
+    """Like :func:`t`, choosing ``key + ".one"`` when ``n`` is 1 and the catalogue has it."""
+    one = f"{key}.one"
+    if n == 1 and one in _CATALOGUE.get(lang, _EN):
+        return t(lang, one, **values)
+    return t(lang, key, **values)
 
 
 def kind_label(lang: str, kind: str) -> str:

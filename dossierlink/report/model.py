@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -65,7 +65,7 @@ class Ambition:
             if parsed is None:
                 problems.append(
                     f"[chain] ambition = {raw!r} is not a share: write a number between 0 and 1 "
-                    "such as 0.95, or a percentage such as \"95%\"."
+                    'such as 0.95, or a percentage such as "95%".'
                 )
             else:
                 target = parsed
@@ -123,6 +123,18 @@ def _parse_share(raw: object) -> float | None:
 DEFAULT_AMBITION = Ambition()
 
 
+def _divergences(value: Iterable[Divergence]) -> tuple[Divergence, ...]:
+    return tuple(value)
+
+
+def _runs(value: Iterable[RunPoint]) -> tuple[RunPoint, ...]:
+    return tuple(value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 def _frozen_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
     return dict(value)
 
@@ -131,13 +143,13 @@ def _frozen_map(value: Mapping[Any, Any]) -> Mapping[Any, Any]:
 class ReportInput:
     """Everything a report shows, read from the store once; the renderers do no I/O."""
 
-    divergences: tuple[Divergence, ...] = attrs.field(converter=tuple)
+    divergences: tuple[Divergence, ...] = attrs.field(converter=_divergences)
     dossiers_total: int
     # Dossier ids in which an organisation holds a record.
     dossiers_by_organisation: Mapping[str, frozenset[int]] = attrs.field(converter=_frozen_map)
     now: dt.datetime = attrs.field(converter=as_utc)
     ambition: Ambition = DEFAULT_AMBITION
-    runs: tuple[RunPoint, ...] = attrs.field(default=(), converter=tuple)
+    runs: tuple[RunPoint, ...] = attrs.field(default=(), converter=_runs)
     organisation_names: Mapping[str, str] = attrs.field(
         factory=lambda: dict(BUILTIN_ORGANISATIONS), converter=_frozen_map
     )
@@ -146,7 +158,7 @@ class ReportInput:
     # The filters that selected these divergences, for the report's header ({"kind": "missing_paper"}).
     filters: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
     # Rows of the store that could not be read; shown in the report, never silently dropped.
-    warnings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
 
     def organisation_name(self, code: str) -> str:
         return self.organisation_names.get(code) or BUILTIN_ORGANISATIONS.get(code) or code

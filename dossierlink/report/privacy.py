@@ -16,14 +16,12 @@ __all__ = ["mask_divergence", "mask_text"]
 # Over-masking a nine-digit SKN is the safe error.
 _BSN_RE = re.compile(r"(?<![\d.])(\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3}|\d{9})(?![\d])")
 # Dates as persons' birth dates are written: 1990-02-01, 01-02-1990, 1-2-1990, 01/02/1990, 01.02.1990.
-_DATE_RE = re.compile(
-    r"(?<!\d)(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:T[\d:.+Z\-]*)?(?!\d)"
-)
+_DATE_RE = re.compile(r"(?<!\d)(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:T[\d:.+Z\-]*)?(?!\d)")
 _DATE_MASK = "**-**-****"
 
 
 def _mask_bsn_match(m: re.Match[str]) -> str:
-    return mask_bsn(re.sub(r"[.\s]", "", m.group(1)))
+    return mask_bsn(m.group(1).replace(".", "").replace(" ", ""))
 
 
 def mask_text(text: str, *, dates: bool = False) -> str:
@@ -57,13 +55,21 @@ def mask_divergence(div: Divergence) -> Divergence:
     def m(value: str | None) -> str | None:
         return None if value is None else mask_text(value, dates=dates)
 
-    return attrs.evolve(
-        div,
-        identifiers=tuple(_mask_identifier(i) for i in div.identifiers),
-        subject=mask_text(div.subject),
-        expected=m(div.expected),
-        found=m(div.found),
-        message=mask_text(div.message, dates=dates),
-        why=mask_text(div.why, dates=dates),
-        details=_mask_value(div.details, dates),
-    )
+    changes: dict[str, Any] = {}
+    if any(i.kind is IdentifierKind.BSN for i in div.identifiers):
+        changes["identifiers"] = tuple(_mask_identifier(i) for i in div.identifiers)
+    for name, value in (
+        ("subject", mask_text(div.subject)),
+        ("expected", m(div.expected)),
+        ("found", m(div.found)),
+        ("message", mask_text(div.message, dates=dates)),
+        ("why", mask_text(div.why, dates=dates)),
+    ):
+        if value != getattr(div, name):
+            changes[name] = value
+    if div.details:
+        details = _mask_value(div.details, dates)
+        if details != div.details:
+            changes["details"] = details
+    # Most divergences hold nothing personal: keep the object, skip the copy.
+    return attrs.evolve(div, **changes) if changes else div
