@@ -90,18 +90,23 @@ DEFAULT_PRODUCERS: dict[DocumentType, str] = {
 DEFAULT_EXPECTATIONS: tuple[Expectation, ...] = (
     # The police's processtukken reach the OM with the inzending.
     Expectation("om", producers=("politie",), when="handover"),
-    # Once the dagvaarding is issued the court's file holds the police's and OM's stukken.
-    Expectation("rechtspraak", producers=("politie", "om"), when="event:dagvaarding"),
+    # Once the dagvaarding is issued the court's file holds the police's stukken and the OM's
+    # procesdossier stukken (not the OM's execution papers).
+    Expectation("rechtspraak", producers=("politie",), when="event:dagvaarding"),
+    Expectation(
+        "rechtspraak",
+        types=(_T.DAGVAARDING, _T.OPROEPING, _T.UITTREKSEL_JUSTITIELE_DOCUMENTATIE, _T.DESKUNDIGENRAPPORT),
+        when="event:dagvaarding",
+    ),
     # The reclasseringsadvies goes to the OM, and to the court once the case is brought.
     Expectation("om", types=(_T.RECLASSERINGSADVIES,), when="always"),
     Expectation("rechtspraak", types=(_T.RECLASSERINGSADVIES,), when="event:dagvaarding"),
     # The OM holds the judgment once it is pronounced.
     Expectation("om", types=(_T.VONNIS, _T.ARREST), when="event:uitspraak"),
-    # Execution: the CJIB and DJI receive the titles they execute with the handover.
-    Expectation(
-        "cjib", types=(_T.VONNIS, _T.ARREST, _T.STRAFBESCHIKKING, _T.TENUITVOERLEGGINGSOPDRACHT), when="handover"
-    ),
-    Expectation("dji", types=(_T.VONNIS, _T.ARREST, _T.TENUITVOERLEGGINGSOPDRACHT), when="handover"),
+    # Execution: the CJIB and DJI receive the tenuitvoerleggingsopdracht with the handover
+    # (not the whole judgment: add vonnis/strafbeschikking here if your chain sends them).
+    Expectation("cjib", types=(_T.TENUITVOERLEGGINGSOPDRACHT,), when="handover"),
+    Expectation("dji", types=(_T.TENUITVOERLEGGINGSOPDRACHT,), when="handover"),
 )
 
 _PAPER_TYPES: tuple[DocumentType, ...] = (
@@ -142,12 +147,11 @@ _EXECUTION_STEPS = ("cjib:tenuitvoerlegging", "dji:insluiting")
 DEFAULT_STATUS_RULES: tuple[StatusRule, ...] = (
     # OM: sepot; court: hearing set.
     StatusRule("om:sepot", (*_COURT_STEPS, *_EXECUTION_STEPS)),
-    # A case afgedaan at one organisation while another still takes steps afterwards.
-    StatusRule(
-        "*:afgedaan",
-        ("*:dagvaarding", "*:zitting", "*:tenuitvoerlegging", "*:insluiting", "*:adviesaanvraag"),
-        after_only=True,
-    ),
+    # A case afgedaan at one organisation while another brings it to court afterwards
+    # (execution after an OM "afgedaan" is the normal course, so it is not listed).
+    StatusRule("*:afgedaan", ("*:dagvaarding", "*:zitting"), after_only=True),
+    # The fine is paid (CJIB afgedaan) and DJI still locks the person up afterwards.
+    StatusRule("cjib:afgedaan", ("dji:insluiting",), after_only=True),
 )
 
 # Words in free status texts that mean a state token.
@@ -198,9 +202,7 @@ class ReconcileConfig:
     default_term_days: int = 28
     severities: Mapping[DivergenceKind, Severity] = attrs.field(factory=lambda: dict(DEFAULT_SEVERITIES))
     status_rules: tuple[StatusRule, ...] = DEFAULT_STATUS_RULES
-    status_aliases: Mapping[str, tuple[str, ...]] = attrs.field(
-        factory=lambda: dict(DEFAULT_STATUS_ALIASES)
-    )
+    status_aliases: Mapping[str, tuple[str, ...]] = attrs.field(factory=lambda: dict(DEFAULT_STATUS_ALIASES))
     # Upstream first: ties in "who holds the reference value" go to the earlier organisation.
     chain_order: tuple[str, ...] = _DEFAULT_CHAIN_ORDER
     # Person data is taken from the first of these that holds the person (identity is established
@@ -213,12 +215,12 @@ class ReconcileConfig:
     # Parket codes of the ressortsparketten (appeal): their numbers are related, not conflicting.
     appeal_parket_codes: tuple[str, ...] = ("20", "21", "22", "23", "24")
     # Fingerprint similarity at or above which two versions hold the same content.
-    fingerprint_threshold: float = 0.85
-    # Title similarity (0..1, token-set) below which titles conflict.
-    title_threshold: float = 0.6
+    fingerprint_threshold: float = 0.80  # dossierlink.paper's measured SAME_TEXT_THRESHOLD
+    # Share of content words two titles must have in common (typos tolerated); below, they conflict.
+    title_threshold: float = 0.5
     # Person matching: score needed, and the extra score a common surname needs.
     person_threshold: float = 8.0
-    common_surname_extra: float = 2.0
+    common_surname_extra: float = 1.0
     common_surnames: frozenset[str] = attrs.field(
         factory=lambda: frozenset(_DEFAULT_COMMON_SURNAMES), converter=frozenset
     )
@@ -235,7 +237,11 @@ class ReconcileConfig:
         return {**BUILTIN_ORGANISATIONS, **self.extra_organisations}
 
     def term_days(self, sender: str, receiver: str) -> int:
-        for key in (_duration_key(sender, receiver), _duration_key("*", receiver), _duration_key(sender, "*")):
+        for key in (
+            _duration_key(sender, receiver),
+            _duration_key("*", receiver),
+            _duration_key(sender, "*"),
+        ):
             if key in self.terms:
                 return self.terms[key]
         return self.default_term_days
@@ -348,7 +354,7 @@ class _Parser:
             return None
         return value
 
-    def parse(self, data: Mapping[str, Any]) -> ReconcileConfig:
+    def parse(self, data: object) -> ReconcileConfig:
         base = ReconcileConfig()
         kw: dict[str, Any] = {}
         if not isinstance(data, Mapping):
@@ -364,7 +370,10 @@ class _Parser:
             if typ is float and isinstance(value, int) and not isinstance(value, bool):
                 value, ok = float(value), True
             if not ok:
-                self.err(f"reconcile.{key} must be a {typ.__name__}, not {value!r}.")
+                wanted = {int: "a whole number", float: "a number", bool: "true or false", str: "a string"}[
+                    typ
+                ]
+                self.err(f"reconcile.{key} must be {wanted}, not {value!r}.")
                 continue
             if key.endswith("threshold") and key.startswith(("fingerprint", "title")) and not 0 <= value <= 1:
                 self.err(f"reconcile.{key} must lie between 0 and 1, not {value!r}.")
@@ -390,7 +399,10 @@ class _Parser:
         if exp_key is not None:
             kw["expectations"] = self.expectations(exp_key, data[exp_key])
 
-        if "paper_dossiers" in data and (tbl := self.table("paper_dossiers", data["paper_dossiers"])) is not None:
+        if (
+            "paper_dossiers" in data
+            and (tbl := self.table("paper_dossiers", data["paper_dossiers"])) is not None
+        ):
             paper: dict[str, tuple[DocumentType, ...]] = {}
             for o, types in tbl.items():
                 org = self.org(f"paper_dossiers.{o}", o)
@@ -410,7 +422,9 @@ class _Parser:
             for pair, days in tbl.items():
                 sender, sep, receiver = str(pair).partition("->")
                 if not sep or not sender.strip() or not receiver.strip():
-                    self.err(f"reconcile.terms: {pair!r} must name a handover as 'sender->receiver' (or '*->om').")
+                    self.err(
+                        f"reconcile.terms: {pair!r} must name a handover as 'sender->receiver' (or '*->om')."
+                    )
                     continue
                 if not isinstance(days, int) or isinstance(days, bool) or days < 0:
                     self.err(f"reconcile.terms.{pair} must be a whole number of days, not {days!r}.")
@@ -434,7 +448,10 @@ class _Parser:
 
         if "status_rules" in data:
             kw["status_rules"] = self.status_rules(data["status_rules"])
-        if "status_aliases" in data and (tbl := self.table("status_aliases", data["status_aliases"])) is not None:
+        if (
+            "status_aliases" in data
+            and (tbl := self.table("status_aliases", data["status_aliases"])) is not None
+        ):
             aliases = dict(base.status_aliases)
             for k, v in tbl.items():
                 words = [v] if isinstance(v, str) else v
@@ -447,7 +464,9 @@ class _Parser:
         for key in ("chain_order", "person_authority"):
             if key in data and (orgs := self.orgs(key, data[key])) is not None:
                 kw[key] = orgs
-        if "identifier_owners" in data and (tbl := self.table("identifier_owners", data["identifier_owners"])):
+        if "identifier_owners" in data and (
+            tbl := self.table("identifier_owners", data["identifier_owners"])
+        ):
             owners = dict(base.identifier_owners)
             for k, v in tbl.items():
                 if (org := self.org(f"identifier_owners.{k}", v)) is not None:
@@ -465,7 +484,9 @@ class _Parser:
                 if isinstance(names, list) and all(isinstance(n, str) for n in names):
                     folded = frozenset(" ".join(n.lower().split()) for n in names)
                     kw["common_surnames"] = (
-                        folded if key == "common_surnames" else kw.get("common_surnames", base.common_surnames) | folded
+                        folded
+                        if key == "common_surnames"
+                        else kw.get("common_surnames", base.common_surnames) | folded
                     )
                 else:
                     self.err(f"reconcile.{key} must be a list of surnames.")
@@ -526,7 +547,9 @@ class _Parser:
             if not isinstance(closing, str) or ":" not in closing:
                 self.err(f"reconcile.{where}.closing must be '<org>:<state>', such as 'om:sepot'.")
                 continue
-            if not isinstance(contradicts, list) or not all(isinstance(c, str) and ":" in c for c in contradicts):
+            if not isinstance(contradicts, list) or not all(
+                isinstance(c, str) and ":" in c for c in contradicts
+            ):
                 self.err(f"reconcile.{where}.contradicts must be a list of '<org>:<state>'.")
                 continue
             after_only = item.get("after_only", False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -51,6 +52,7 @@ class NormalisedKey(str):
         return self.is_pv and "-" in self[3:]
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_document_key(raw: str) -> tuple[NormalisedKey, tuple[str, ...]]:
     """The compare form of a document key, and any OCR corrections it needed.
 

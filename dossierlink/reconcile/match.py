@@ -1,0 +1,503 @@
+"""Document matching across sources and media: by key first, then by type, date, pages and fingerprint.
+
+Every pairing carries a :class:`MatchExplanation` so a user sees why two documents were paired,
+or why a near candidate was not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+
+import attrs
+from rapidfuzz import fuzz
+
+from dossierlink.reconcile.config import ReconcileConfig
+from dossierlink.reconcile.keys import NormalisedKey, normalise_document_key
+from dossierlink.schema import Document, DocumentType, InventoryAction, Medium, Record
+
+__all__ = [
+    "DocRef",
+    "DocumentGroup",
+    "DocumentMatching",
+    "MatchExplanation",
+    "fingerprint_similarity",
+    "match_documents",
+    "types_compatible",
+]
+
+_PV_FAMILY = frozenset(
+    {
+        DocumentType.PV,
+        DocumentType.PV_AANGIFTE,
+        DocumentType.PV_VERHOOR,
+        DocumentType.PV_BEVINDINGEN,
+        DocumentType.PV_AANHOUDING,
+    }
+)
+_GENERIC = frozenset({DocumentType.PV, DocumentType.OVERIG})
+
+
+def types_compatible(a: DocumentType, b: DocumentType) -> bool:
+    """Equal, or one is generic (``overig``; ``proces-verbaal`` within the PV family)."""
+    if a == b or DocumentType.OVERIG in (a, b):
+        return True
+    return DocumentType.PV in (a, b) and a in _PV_FAMILY and b in _PV_FAMILY
+
+
+# --- fingerprints ---------------------------------------------------------------------------
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _local_similarity(a: str, b: str) -> float:
+    """Fallback when dossierlink.paper offers none: bitwise for equal-length hex, else fuzzy text."""
+    if a == b:
+        return 1.0
+    la, lb = a.lower(), b.lower()
+    if len(la) == len(lb) and len(la) >= 8 and set(la) <= _HEX and set(lb) <= _HEX:
+        diff = bin(int(la, 16) ^ int(lb, 16)).count("1")
+        return 1.0 - diff / (4 * len(la))
+    return float(fuzz.ratio(a, b)) / 100.0
+
+
+@functools.cache
+def _paper_similarity() -> Callable[[str, str], float] | None:
+    try:
+        paper = importlib.import_module("dossierlink.paper")
+    except Exception:  # the paper package may be absent or still being written
+        return None
+    sim = getattr(paper, "fingerprint_similarity", None)
+    return sim if callable(sim) else None
+
+
+def fingerprint_similarity(a: str, b: str) -> float:
+    """Similarity 0..1 of two text fingerprints (dossierlink.paper's measure when it is there)."""
+    if a == b:
+        return 1.0
+    sim = _paper_similarity()
+    if sim is not None:
+        try:
+            return max(0.0, min(1.0, float(sim(a, b))))
+        except Exception:
+            pass
+    return _local_similarity(a, b)
+
+
+# --- value classes --------------------------------------------------------------------------
+
+
+@attrs.frozen
+class DocRef:
+    """One document as one organisation holds it on one medium, with its place in the view."""
+
+    record: int  # index into the canonical view's records
+    index: int  # index into that record's documents; -1 when it comes from the inventory log
+    key: NormalisedKey
+    document: Document
+    corrections: tuple[str, ...] = ()
+
+    @property
+    def organisation(self) -> str:
+        return self.document.organisation
+
+    @property
+    def medium(self) -> Medium:
+        return self.document.medium
+
+    @property
+    def from_inventory(self) -> bool:
+        return self.index < 0
+
+    @property
+    def label(self) -> str:
+        src = "inhoudsopgave" if self.from_inventory else self.medium.value
+        return f"{self.organisation} {src} {self.key}"
+
+
+@attrs.frozen
+class MatchExplanation:
+    """Why ``a`` and ``b`` were (or were not) taken for the same document."""
+
+    a: str
+    b: str
+    matched: bool
+    by: str  # "key", "registration", "similarity", "rejected", "ambiguous"
+    reasons: tuple[str, ...]
+    score: float | None = None
+
+    def __str__(self) -> str:
+        verdict = "gekoppeld" if self.matched else "niet gekoppeld"
+        return f"{self.a} ~ {self.b}: {verdict} ({self.by}: {'; '.join(self.reasons)})"
+
+
+@attrs.frozen
+class DocumentGroup:
+    """One logical document: every version of it across organisations and media."""
+
+    key: NormalisedKey
+    members: tuple[DocRef, ...]
+    type: DocumentType
+    producer: str | None
+    explanations: tuple[MatchExplanation, ...] = ()
+
+    @property
+    def organisations(self) -> tuple[str, ...]:
+        return tuple(sorted({m.organisation for m in self.members}))
+
+    def versions(self, organisation: str | None = None, medium: Medium | None = None) -> list[DocRef]:
+        return [
+            m
+            for m in self.members
+            if (organisation is None or m.organisation == organisation)
+            and (medium is None or m.medium == medium)
+        ]
+
+    def holds(self, organisation: str, medium: Medium) -> bool:
+        return any(m.organisation == organisation and m.medium == medium for m in self.members)
+
+    @property
+    def subject(self) -> str:
+        return f"document:{self.key}"
+
+
+@attrs.frozen
+class DocumentMatching:
+    """All logical documents of a dossier, plus the near misses that were not paired."""
+
+    groups: tuple[DocumentGroup, ...]
+    near_misses: tuple[MatchExplanation, ...] = ()
+    # (organisation, key, times) for documents added twice to a paper inventory without removal.
+    inventory_duplicates: tuple[tuple[str, NormalisedKey, int], ...] = ()
+
+    def group(self, key: str) -> DocumentGroup | None:
+        wanted, _ = normalise_document_key(key.partition(":")[2] if key[:3] in ("pv:", "nr:") else key)
+        for g in self.groups:
+            if g.key == wanted or any(m.key == wanted for m in g.members):
+                return g
+        return None
+
+    def explain(self, key: str) -> list[str]:
+        """Human lines on why the versions of one document were paired (and near misses)."""
+        g = self.group(key)
+        if g is None:
+            return [f"Geen document met sleutel {key}."]
+        lines = [str(e) for e in g.explanations]
+        keys = {m.key for m in g.members}
+        lines += [str(e) for e in self.near_misses if any(k in e.a or k in e.b for k in keys)]
+        return lines
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+def _inventory_refs(
+    records: tuple[Record, ...], present: set[tuple[str, NormalisedKey]]
+) -> Iterator[tuple[DocRef | None, tuple[str, NormalisedKey, int] | None]]:
+    """Documents the paper inventories say are in the file now (added, not removed since)."""
+    for ri, rec in enumerate(records):
+        if not rec.inventory:
+            continue
+        active: dict[NormalisedKey, int] = {}
+        last: dict[NormalisedKey, Document] = {}
+        for entry in sorted(rec.inventory, key=lambda e: (e.at, e.action != InventoryAction.REMOVED)):
+            key, _ = normalise_document_key(entry.document_key)
+            if entry.action == InventoryAction.ADDED:
+                active[key] = active.get(key, 0) + 1
+                last[key] = Document(
+                    organisation=rec.organisation,
+                    medium=Medium.PAPER,
+                    key=entry.document_key,
+                    type=entry.type,
+                    title=entry.title,
+                    page_count=entry.page_count,
+                    modified=entry.at,
+                    source_location=entry.dossier_pages,
+                )
+            elif active.get(key):
+                active[key] -= 1
+        for key in sorted(active):
+            n = active[key]
+            if n <= 0:
+                continue
+            if n > 1:
+                yield None, (rec.organisation, key, n)
+            if (rec.organisation, key) not in present:
+                present.add((rec.organisation, key))
+                yield DocRef(ri, -1, key, last[key]), None
+
+
+def _collect(records: tuple[Record, ...]) -> tuple[list[DocRef], list[tuple[str, NormalisedKey, int]]]:
+    refs: list[DocRef] = []
+    paper_present: set[tuple[str, NormalisedKey]] = set()
+    for ri, rec in enumerate(records):
+        for di, doc in enumerate(rec.documents):
+            key, corrections = normalise_document_key(doc.key)
+            refs.append(DocRef(ri, di, key, doc, corrections))
+            if doc.medium == Medium.PAPER:
+                paper_present.add((doc.organisation, key))
+    dups: list[tuple[str, NormalisedKey, int]] = []
+    for ref, dup in _inventory_refs(records, paper_present):
+        if ref is not None:
+            refs.append(ref)
+        if dup is not None:
+            dups.append(dup)
+    return refs, dups
+
+
+def _group_type(members: Iterable[DocRef], config: ReconcileConfig) -> DocumentType:
+    ordered = sorted(
+        members,
+        key=lambda m: (m.medium != Medium.DIGITAL, m.from_inventory, config.chain_rank(m.organisation)),
+    )
+    for m in ordered:
+        if m.document.type not in _GENERIC:
+            return m.document.type
+    for m in ordered:
+        if m.document.type is DocumentType.PV:
+            return DocumentType.PV
+    return DocumentType.OVERIG
+
+
+def _producer(
+    key: NormalisedKey, doc_type: DocumentType, members: Iterable[DocRef], config: ReconcileConfig
+) -> str | None:
+    if key.is_pv:
+        return config.pv_producer
+    configured = config.producer_of(doc_type)
+    if configured is not None:
+        return configured
+    if doc_type in config.internal_types:
+        return None
+    digital = sorted({m.organisation for m in members if m.medium == Medium.DIGITAL}, key=config.chain_rank)
+    return digital[0] if digital else None
+
+
+def _member_order(m: DocRef) -> tuple[object, ...]:
+    """Canonical order of versions: never the position of a document inside its record."""
+    d = m.document
+    return (
+        m.organisation,
+        m.medium.value,
+        m.from_inventory,
+        m.record,
+        d.key,
+        d.type.value,
+        d.date.isoformat() if d.date else "",
+        -1 if d.page_count is None else d.page_count,
+        d.sha256 or "",
+        d.fingerprint or "",
+        d.modified.isoformat() if d.modified else "",
+        d.title or "",
+        d.source_location or "",
+        repr(d.page_labels),
+        m.index,
+    )
+
+
+def _day(d: Document) -> dt.date | None:
+    return d.date
+
+
+def _compare(src: DocRef, target: list[DocRef], config: ReconcileConfig) -> tuple[float | None, list[str]]:
+    """Score ``src`` against the versions of another document; None means rejected."""
+    reasons: list[str] = []
+    score = 0.0
+    a = src.document
+    b = next((t.document for t in target if t.medium == Medium.DIGITAL), target[0].document)
+    if not types_compatible(a.type, b.type):
+        return None, [f"type verschilt ({a.type.value} / {b.type.value})"]
+    if a.type == b.type and a.type not in _GENERIC:
+        score += 1
+        reasons.append(f"zelfde type ({a.type.value})")
+    sim: float | None = None
+    fa = a.fingerprint
+    fb = next((t.document.fingerprint for t in target if t.document.fingerprint), None)
+    if a.sha256 and any(a.sha256 == t.document.sha256 for t in target):
+        sim = 1.0
+        reasons.append("zelfde sha256")
+    elif fa and fb:
+        sim = fingerprint_similarity(fa, fb)
+    if sim is not None:
+        if sim >= config.fingerprint_threshold:
+            score += 3
+            reasons.append(f"tekst gelijk ({sim:.2f} >= {config.fingerprint_threshold:.2f})")
+        elif sim < 0.5:
+            return None, [*reasons, f"tekst verschilt ({sim:.2f})"]
+        else:
+            reasons.append(f"tekst deels gelijk ({sim:.2f})")
+    strong_text = sim is not None and sim >= config.fingerprint_threshold
+    da, db = _day(a), _day(b)
+    if da and db:
+        if da == db:
+            score += 1
+            reasons.append(f"zelfde datum ({da.isoformat()})")
+        elif not strong_text:
+            return None, [*reasons, f"datum verschilt ({da.isoformat()} / {db.isoformat()})"]
+        else:
+            reasons.append(f"datum verschilt ({da.isoformat()} / {db.isoformat()})")
+    if a.page_count is not None and b.page_count is not None:
+        if a.page_count == b.page_count:
+            score += 1
+            reasons.append(f"zelfde aantal pagina's ({a.page_count})")
+        else:
+            reasons.append(f"aantal pagina's verschilt ({a.page_count} / {b.page_count})")
+    # Same specific type on the same date is enough when it is the only candidate (checked by the
+    # caller): a scan that lost a page still belongs to its document.
+    if score < _MATCH_SCORE and da is not None and da == db and a.type == b.type and a.type not in _GENERIC:
+        score = max(score, _MATCH_SCORE)
+        reasons.append("enige kandidaat van dit type op deze datum")
+    return score, reasons
+
+
+_MATCH_SCORE = 3.0
+
+
+def match_documents(records: tuple[Record, ...], config: ReconcileConfig) -> DocumentMatching:
+    """Group the documents of ``records`` (in canonical order) into logical documents."""
+    refs, inv_dups = _collect(records)
+    by_key: dict[NormalisedKey, list[DocRef]] = defaultdict(list)
+    for r in refs:
+        by_key[r.key].append(r)
+    # Canonical key of each group, and the evidence that joined members.
+    canon: dict[NormalisedKey, NormalisedKey] = {k: k for k in by_key}
+    evidence: dict[NormalisedKey, list[MatchExplanation]] = defaultdict(list)
+    for k, members in by_key.items():
+        if len(members) > 1:
+            # One line per key: the versions that share it (and any OCR repair that made them agree).
+            reasons = ["zelfde documentsleutel"]
+            fixes = sorted({c for m in members for c in m.corrections})
+            if fixes:
+                reasons.append("OCR-correctie: " + ", ".join(fixes))
+            others = ", ".join(m.label for m in members[1:])
+            evidence[k].append(MatchExplanation(members[0].label, others, True, "key", tuple(reasons), 1.0))
+
+    # A PV printed without its mutation joins the single mutation of that registration.
+    mutated: dict[str, list[NormalisedKey]] = defaultdict(list)
+    for k in by_key:
+        if k.has_mutation and (reg := k.registration):
+            mutated[reg].append(k)
+    for k in sorted(by_key):
+        if k.is_pv and not k.has_mutation:
+            options = mutated.get(k.registration or "", [])
+            if len(options) == 1:
+                canon[k] = options[0]
+                evidence[options[0]].append(
+                    MatchExplanation(
+                        by_key[k][0].label,
+                        by_key[options[0]][0].label,
+                        True,
+                        "registration",
+                        (
+                            f"registratienummer zonder mutatie; enige mutatie in het dossier is {options[0][3:]}",
+                        ),
+                        0.9,
+                    )
+                )
+
+    for k in sorted(by_key):
+        if canon[k] != k:
+            evidence[canon[k]].extend(evidence.pop(k, []))
+
+    # Similarity stage: a document whose key nobody else shares (a document number, or a scan
+    # whose PV number needed OCR corrections) may be another source's version of a known document.
+    near: list[MatchExplanation] = []
+    root_members: dict[NormalisedKey, list[DocRef]] = defaultdict(list)
+    for k in sorted(by_key):
+        root_members[canon[k]].extend(by_key[k])
+    roots = sorted(root_members)
+    for src_key in roots:
+        members = root_members[src_key]
+        if not members:
+            continue
+        # A source: a document whose key no other organisation or medium shares, or one that only
+        # exists on paper (a scan whose number could not be read gets a derived key).
+        paper_only = all(m.medium == Medium.PAPER for m in members)
+        if len({(m.organisation, m.medium) for m in members}) != 1 and not paper_only:
+            continue
+        if src_key.is_pv and not any(m.corrections for m in members):
+            continue
+        src = members[0]
+        src_records = {m.record for m in members}
+        best: list[tuple[float, NormalisedKey, list[str]]] = []
+        for tgt_key, tgt in root_members.items():
+            if tgt_key == src_key or not tgt:
+                continue
+            # Never two documents of one record (that is a duplicate, not another source's copy).
+            # A scan may join a document its own organisation's inventory lists: two views of one copy.
+            if any(t.record in src_records for t in tgt):
+                continue
+            score, reasons = _compare(src, tgt, config)
+            if score is None:
+                if src.document.type == tgt[0].document.type and src.document.type not in _GENERIC:
+                    near.append(MatchExplanation(src.label, tgt[0].label, False, "rejected", tuple(reasons)))
+                continue
+            best.append((score, tgt_key, reasons))
+        # Prefer a document some organisation registered digitally: two scans of one unreadable-key
+        # document are alike, but the registered document is what both belong to.
+        registered = [
+            b
+            for b in best
+            if b[0] >= _MATCH_SCORE and any(t.medium == Medium.DIGITAL for t in root_members[b[1]])
+        ]
+        if registered:
+            best = registered
+        best.sort(key=lambda t: (-t[0], t[1]))
+        if not best or best[0][0] < _MATCH_SCORE:
+            if best:
+                s, k, reasons = best[0]
+                near.append(
+                    MatchExplanation(
+                        src.label,
+                        root_members[k][0].label,
+                        False,
+                        "rejected",
+                        (*reasons, f"score {s:g} < 3"),
+                        s,
+                    )
+                )
+            continue
+        if len(best) > 1 and best[1][0] == best[0][0]:
+            near.append(
+                MatchExplanation(
+                    src.label,
+                    " / ".join(root_members[k][0].label for _, k, _ in best[:3]),
+                    False,
+                    "ambiguous",
+                    ("meerdere documenten passen even goed",),
+                    best[0][0],
+                )
+            )
+            continue
+        score, tgt_key, reasons = best[0]
+        # Join the source into the target (PV keys win as canonical key).
+        target_members = root_members[tgt_key]
+        new_root = min((tgt_key, src_key), key=lambda k: (not k.is_pv, k))
+        other = src_key if new_root == tgt_key else tgt_key
+        root_members[new_root] = target_members + members if new_root == tgt_key else members + target_members
+        root_members[other] = []
+        for k in by_key:
+            if canon[k] in (src_key, tgt_key):
+                canon[k] = new_root
+        evidence[new_root].extend(evidence.pop(other, []))
+        evidence[new_root].append(
+            MatchExplanation(src.label, target_members[0].label, True, "similarity", tuple(reasons), score)
+        )
+
+    groups: list[DocumentGroup] = []
+    for root in sorted(k for k, v in root_members.items() if v):
+        members = sorted(root_members[root], key=_member_order)
+        dtype = _group_type(members, config)
+        groups.append(
+            DocumentGroup(
+                root,
+                tuple(members),
+                dtype,
+                _producer(root, dtype, members, config),
+                tuple(evidence.get(root, ())),
+            )
+        )
+    return DocumentMatching(tuple(groups), tuple(near), tuple(sorted(inv_dups)))

@@ -1,0 +1,486 @@
+"""Person matching for Dutch names: tussenvoegsels, ij/y, initials, diacritics, swapped birth dates.
+
+Evidence is scored (positive for agreement, negative for contradiction); SKN and a valid BSN are
+strong evidence either way. A common surname needs ``common_surname_extra`` more score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+
+import attrs
+from rapidfuzz.distance import JaroWinkler
+
+from dossierlink.identifiers import is_valid_bsn, mask_bsn
+from dossierlink.reconcile.config import ReconcileConfig
+from dossierlink.schema import Person
+
+__all__ = [
+    "NameParts",
+    "PersonCluster",
+    "PersonEntry",
+    "PersonMatch",
+    "cluster_persons",
+    "compare_persons",
+    "fold",
+    "person_differences",
+    "same_person",
+    "split_name",
+]
+
+PARTICLES = frozenset(
+    [
+        "van",
+        "de",
+        "den",
+        "der",
+        "het",
+        "ten",
+        "ter",
+        "te",
+        "in",
+        "t",
+        "op",
+        "aan",
+        "uit",
+        "bij",
+        "von",
+        "vom",
+        "zu",
+        "la",
+        "le",
+        "du",
+        "d",
+        "l",
+        "di",
+        "da",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "do",
+        "el",
+        "al",
+    ]
+)
+_NON_LETTER = re.compile(r"[^a-z ]+")
+# Official (baptismal) names and the roepnamen used for them: "Johannes" on the ID, "Jan" in a file.
+_ROEPNAMEN: dict[str, frozenset[str]] = {
+    k: frozenset(v.split())
+    for k, v in {
+        "johannes": "jan hans johan joop jo",
+        "cornelis": "kees cor",
+        "hendrik": "henk harry hein",
+        "hendrikus": "henk harry hein hendrik",
+        "wilhelmus": "wim willem",
+        "petrus": "piet peter",
+        "jacobus": "jaap koos jacob",
+        "adrianus": "arie adrie ad",
+        "gerardus": "gerard gert gerrit",
+        "antonius": "toon ton anton",
+        "franciscus": "frans frank",
+        "theodorus": "theo ruud",
+        "josephus": "joop jos sjef",
+        "maria": "marie mies ria marja",
+        "johanna": "jo anneke joke hanneke",
+        "elisabeth": "lies els betty liesbeth",
+        "catharina": "toos rina karin",
+        "wilhelmina": "willy mien wilma",
+        "mohammed": "mo",
+    }.items()
+}
+
+
+def _roepnaam(a: str, b: str) -> bool:
+    return b in _ROEPNAMEN.get(a, frozenset()) or a in _ROEPNAMEN.get(b, frozenset())
+
+
+_DEFAULT_CONFIG = ReconcileConfig()
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, no diacritics, ij -> y, punctuation to spaces, single-spaced."""
+    if not text:
+        return ""
+    return _fold(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    plain = plain.replace("ĳ", "y").replace("ij", "y").replace("'", "")
+    return " ".join(_NON_LETTER.sub(" ", plain).split())
+
+
+@attrs.frozen
+class NameParts:
+    """A name split the Dutch way, folded for comparison."""
+
+    given: tuple[str, ...]  # full given names, folded
+    initials: str  # first letters of every given name or initial
+    particles: str  # "van den"
+    surname: str  # core surname without particles, "berg"; double names keep every part
+
+    @property
+    def full_surname(self) -> str:
+        """Particles and surname without spaces: "vandenberg" equals "Vandenberg"."""
+        return (self.particles + self.surname).replace(" ", "")
+
+    @property
+    def sort_surname(self) -> str:
+        return f"{self.particles} {self.surname}".strip()
+
+
+def _given_tokens(voornamen: str | None) -> tuple[list[str], str]:
+    """Full names and initials from "Jan Pieter", "J.P.", "J. Pieter", "Jan-Peter"."""
+    if not voornamen:
+        return [], ""
+    raw_tokens = [t for t in re.split(r"[\s.\-]+", voornamen.strip()) if t]
+    full: list[str] = []
+    initials = ""
+    for raw in raw_tokens:
+        f = fold(raw).replace(" ", "")
+        if not f:
+            continue
+        # "JP" written without dots is a pair of initials; "Jp" is not a name either.
+        if len(f) == 1 or (len(f) <= 3 and raw.isupper() and not any(v in f for v in "aeiouy")):
+            initials += f
+        else:
+            full.append(f)
+            initials += f[0]
+    return full, initials
+
+
+@functools.lru_cache(maxsize=8192)
+def split_name(person: Person) -> NameParts:
+    """Split "van den Berg", "Berg, van den", "Berg" + "van den", "Jan van den" + "Berg" alike."""
+    achternaam = person.achternaam or ""
+    particles: list[str] = fold(person.tussenvoegsel).split()
+    if "," in achternaam:
+        core, _, after = achternaam.partition(",")
+        core_tokens = fold(core).split()
+        after_tokens = fold(after).split()
+        # "Berg, van den" (particles after the comma) or "Berg, J. van den" is rare: take particles.
+        particles += [t for t in after_tokens if t in PARTICLES]
+    else:
+        core_tokens = fold(achternaam).split()
+    while len(core_tokens) > 1 and core_tokens[0] in PARTICLES:
+        particles.append(core_tokens.pop(0))
+    voornamen = person.voornamen
+    if voornamen and not particles:
+        vtokens = voornamen.split()
+        moved: list[str] = []
+        while len(vtokens) > 1 and fold(vtokens[-1]) in PARTICLES:
+            moved.insert(0, fold(vtokens.pop()))
+        if moved:
+            particles = moved
+            voornamen = " ".join(vtokens)
+    full, initials = _given_tokens(voornamen)
+    return NameParts(tuple(full), initials, " ".join(particles), " ".join(core_tokens))
+
+
+@attrs.frozen
+class PersonMatch:
+    """The verdict on two persons and the evidence for it."""
+
+    same: bool
+    score: float
+    threshold: float
+    reasons: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return self.same
+
+
+def _comparable_bsn(value: str | None) -> str | None:
+    """A valid BSN, or a pseudonym (a long keyed hash): both compare as identity numbers."""
+    if not value:
+        return None
+    v = value.strip()
+    if is_valid_bsn(v):
+        return v
+    if len(v) >= 16 and v.isalnum():
+        return v
+    return None
+
+
+def _date_relation(a: dt.date | None, b: dt.date | None) -> str:
+    if a is None or b is None:
+        return "missing"
+    if a == b:
+        return "equal"
+    if a.year == b.year and a.day == b.month and a.month == b.day:
+        return "transposed"
+    same = (a.year == b.year) + (a.month == b.month) + (a.day == b.day)
+    return "near" if same == 2 else "different"
+
+
+def _given_relation(a: NameParts, b: NameParts) -> tuple[str, float]:
+    if not a.initials or not b.initials:
+        return "missing", 0.0
+    if a.given and b.given:
+        if a.given[0] == b.given[0]:
+            return "full", 3.0
+        if JaroWinkler.normalized_similarity(a.given[0], b.given[0]) >= 0.9:
+            return "fuzzy", 2.0
+        if set(a.given) & set(b.given):
+            return "shared", 2.0
+        if any(_roepnaam(x, y) for x in a.given for y in b.given):
+            return "roepnaam", 1.5
+        # Two written-out first names that differ: twins Jan and Joost share an initial only.
+        return "other", -3.0
+    if a.initials[0] != b.initials[0]:
+        return "different", -5.0
+    if a.initials.startswith(b.initials) or b.initials.startswith(a.initials):
+        return "initials", 1.5 if not (a.given and b.given) else 0.5
+    return "initial", 0.5
+
+
+def _surname_relation(a: NameParts, b: NameParts) -> tuple[str, float]:
+    if not a.surname or not b.surname:
+        return "missing", 0.0
+    if a.full_surname == b.full_surname or (
+        a.surname == b.surname and (not a.particles or not b.particles or a.particles == b.particles)
+    ):
+        return "equal", 4.0
+    if a.surname == b.surname:
+        return "particles", 3.0
+    if JaroWinkler.normalized_similarity(a.full_surname, b.full_surname) >= 0.93 or (
+        JaroWinkler.normalized_similarity(a.surname, b.surname) >= 0.9
+        and min(len(a.surname), len(b.surname)) >= 5
+    ):
+        return "fuzzy", 2.0
+    ta, tb = set(a.surname.split()), set(b.surname.split())
+    if (ta < tb or tb < ta) and min(len(ta), len(tb)) >= 1:
+        return "double", 2.0
+    return "different", -8.0
+
+
+def compare_persons(a: Person, b: Person, config: ReconcileConfig | None = None) -> PersonMatch:
+    """Score the evidence that ``a`` and ``b`` are one person, and decide."""
+    return _compare(_prep(a), _prep(b), config or _DEFAULT_CONFIG)
+
+
+def same_person(a: Person, b: Person, config: ReconcileConfig | None = None) -> bool:
+    """True when the evidence says ``a`` and ``b`` are the same person."""
+    return compare_persons(a, b, config).same
+
+
+@attrs.frozen
+class _Prepared:
+    person: Person
+    name: NameParts
+    bsn: str | None
+    skn: str | None
+
+
+def _prep(p: Person) -> _Prepared:
+    skn = re.sub(r"\D", "", p.skn) if p.skn else None
+    return _Prepared(p, split_name(p), _comparable_bsn(p.bsn), skn or None)
+
+
+def _compare(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> PersonMatch:
+    score = 0.0
+    reasons: list[str] = []
+    if a.skn and b.skn:
+        if a.skn == b.skn:
+            score += 10
+            reasons.append("zelfde SKN")
+        else:
+            score -= 10
+            reasons.append("ander SKN")
+    if a.bsn and b.bsn:
+        if a.bsn == b.bsn:
+            score += 10
+            reasons.append("zelfde BSN")
+        else:
+            score -= 10
+            reasons.append("ander BSN")
+    rel, pts = _surname_relation(a.name, b.name)
+    score += pts
+    reasons.append(
+        {
+            "equal": "zelfde achternaam",
+            "particles": "zelfde achternaam, ander tussenvoegsel",
+            "fuzzy": "achternaam bijna gelijk",
+            "double": "deel van een dubbele achternaam",
+            "different": "andere achternaam",
+            "missing": "achternaam ontbreekt",
+        }[rel]
+    )
+    grel, gpts = _given_relation(a.name, b.name)
+    score += gpts
+    reasons.append(
+        {
+            "full": "zelfde voornaam",
+            "fuzzy": "voornaam bijna gelijk",
+            "shared": "een voornaam gemeen",
+            "roepnaam": "roepnaam bij officiële voornaam",
+            "other": "andere voornaam",
+            "initials": "voorletters passen",
+            "initial": "alleen eerste voorletter gelijk",
+            "different": "andere voorletter",
+            "missing": "voornaam ontbreekt",
+        }[grel]
+    )
+    if (
+        rel == "equal"
+        and grel == "full"
+        and a.name.given == b.name.given
+        and a.name.particles == b.name.particles
+    ):
+        score += 2
+        reasons.append("volledige naam gelijk")
+    drel = _date_relation(a.person.geboortedatum, b.person.geboortedatum)
+    score += {"equal": 5.0, "transposed": 3.0, "near": 0.5, "different": -6.0, "missing": 0.0}[drel]
+    reasons.append(
+        {
+            "equal": "zelfde geboortedatum",
+            "transposed": "geboortedatum met dag en maand verwisseld",
+            "near": "geboortedatum wijkt in één deel af",
+            "different": "andere geboortedatum",
+            "missing": "geboortedatum ontbreekt",
+        }[drel]
+    )
+    threshold = config.person_threshold
+    common = {a.name.sort_surname, b.name.sort_surname} & config.common_surnames
+    if common and not ((a.skn and a.skn == b.skn) or (a.bsn and a.bsn == b.bsn)):
+        threshold += config.common_surname_extra
+        reasons.append(f"veelvoorkomende achternaam ({sorted(common)[0]}): meer overeenstemming nodig")
+    return PersonMatch(score >= threshold, score, threshold, tuple(reasons))
+
+
+# --- clusters across a dossier --------------------------------------------------------------
+
+
+@attrs.frozen
+class PersonEntry:
+    """One person as one record registers it."""
+
+    record: int
+    index: int
+    organisation: str
+    person: Person
+
+
+@attrs.frozen
+class PersonCluster:
+    """One party to the case: every registration of them, with the evidence that joined them."""
+
+    members: tuple[PersonEntry, ...]
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def organisations(self) -> tuple[str, ...]:
+        return tuple(sorted({m.organisation for m in self.members}))
+
+
+def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> list[PersonCluster]:
+    """Join registrations of the same person across records; never two of one record."""
+    prepared = [_prep(e.person) for e in entries]
+    n = len(entries)
+    pairs: list[tuple[float, int, int, PersonMatch]] = []
+    for i in range(n):
+        for j in range(i + 1, n):
+            if entries[i].record == entries[j].record:
+                continue
+            m = _compare(prepared[i], prepared[j], config)
+            if m.same:
+                pairs.append((m.score, i, j, m))
+    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
+    parent = list(range(n))
+    records_of: dict[int, set[int]] = {i: {entries[i].record} for i in range(n)}
+    evidence: dict[int, list[str]] = {i: [] for i in range(n)}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _, i, j, m in pairs:
+        ri, rj = find(i), find(j)
+        if ri == rj or records_of[ri] & records_of[rj]:
+            continue
+        root, other = min(ri, rj), max(ri, rj)
+        parent[other] = root
+        records_of[root] |= records_of.pop(other)
+        evidence[root] += evidence.pop(other)
+        evidence[root].append(
+            f"{entries[i].organisation} {entries[i].person.display_name} ~ "
+            f"{entries[j].organisation} {entries[j].person.display_name}: {', '.join(m.reasons)} "
+            f"(score {m.score:g} >= {m.threshold:g})"
+        )
+    # Second pass, dossier context: two registrations with the same role and agreeing names join
+    # even when the birth date differs (that is then a person_conflict), provided each is the only
+    # one of that role and surname in its record and SKN/BSN do not contradict. Father and son
+    # in one case appear together in every record, so they are never joined this way.
+    name_key = [(e.person.role, prepared[i].name.full_surname) for i, e in enumerate(entries)]
+    per_record = Counter((e.record, name_key[i]) for i, e in enumerate(entries))
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = prepared[i], prepared[j]
+            if (
+                entries[i].record == entries[j].record
+                or name_key[i] != name_key[j]
+                or not name_key[i][1]
+                or per_record[(entries[i].record, name_key[i])] != 1
+                or per_record[(entries[j].record, name_key[j])] != 1
+                or (a.skn and b.skn and a.skn != b.skn)
+                or (a.bsn and b.bsn and a.bsn != b.bsn)
+                or _given_relation(a.name, b.name)[1] <= 0
+            ):
+                continue
+            ri, rj = find(i), find(j)
+            if ri == rj or records_of[ri] & records_of[rj]:
+                continue
+            root, other = min(ri, rj), max(ri, rj)
+            parent[other] = root
+            records_of[root] |= records_of.pop(other)
+            evidence[root] += evidence.pop(other)
+            evidence[root].append(
+                f"{entries[i].organisation} {entries[i].person.display_name} ~ "
+                f"{entries[j].organisation} {entries[j].person.display_name}: enige {entries[i].person.role.value} "
+                f"met deze naam in beide registraties"
+            )
+    groups: dict[int, list[PersonEntry]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(entries[i])
+    return [PersonCluster(tuple(groups[r]), tuple(evidence.get(r, ()))) for r in sorted(groups)]
+
+
+def person_differences(reference: Person, other: Person) -> dict[str, tuple[str, str]]:
+    """Fields on which ``other`` differs from ``reference`` beyond folding: field -> (expected, found).
+
+    Initials against full names, a different tussenvoegsel split, diacritics and ij/y are not
+    differences; BSN values are masked.
+    """
+    out: dict[str, tuple[str, str]] = {}
+    ra, rb = split_name(reference), split_name(other)
+    if ra.surname and rb.surname and ra.full_surname != rb.full_surname:
+        out["achternaam"] = (_surname_display(reference), _surname_display(other))
+    if (ra.given and rb.given and ra.given[0] != rb.given[0]) or (
+        ra.initials
+        and rb.initials
+        and not (ra.initials.startswith(rb.initials) or rb.initials.startswith(ra.initials))
+    ):
+        out["voornamen"] = (reference.voornamen or "", other.voornamen or "")
+    if reference.geboortedatum and other.geboortedatum and reference.geboortedatum != other.geboortedatum:
+        out["geboortedatum"] = (reference.geboortedatum.isoformat(), other.geboortedatum.isoformat())
+    ba, bb = (reference.bsn or "").strip(), (other.bsn or "").strip()
+    if ba and bb and ba != bb:
+        out["bsn"] = (mask_bsn(ba), mask_bsn(bb))
+    sa, sb = re.sub(r"\D", "", reference.skn or ""), re.sub(r"\D", "", other.skn or "")
+    if sa and sb and sa != sb:
+        out["skn"] = (sa, sb)
+    return out
+
+
+def _surname_display(p: Person) -> str:
+    return " ".join(x for x in (p.tussenvoegsel, p.achternaam) if x)

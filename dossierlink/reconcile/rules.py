@@ -1,0 +1,964 @@
+"""The divergence rules: one pure function per kind, ``(view, ctx) -> Iterable[Divergence]``.
+
+A new rule is one function here plus one line in :data:`RULES`. Rules read the precomputed
+matching in :class:`RuleContext`; none does I/O or reads a clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+from rapidfuzz import fuzz
+
+from dossierlink.identifiers import IdentifierKind, mask_bsn
+from dossierlink.reconcile.config import Expectation, ReconcileConfig
+from dossierlink.reconcile.keys import divergence_id
+from dossierlink.reconcile.match import (
+    DocRef,
+    DocumentGroup,
+    DocumentMatching,
+    fingerprint_similarity,
+    types_compatible,
+)
+from dossierlink.reconcile.persons import PersonCluster, fold, person_differences, split_name
+from dossierlink.reconcile.view import DossierView
+from dossierlink.schema import (
+    Divergence,
+    DivergenceKind,
+    Document,
+    DocumentType,
+    Event,
+    EventKind,
+    Identifier,
+    Medium,
+    Record,
+)
+
+__all__ = [
+    "RULES",
+    "Rule",
+    "RuleContext",
+    "content_mismatch",
+    "duplicate_document",
+    "handover_missing",
+    "identifier_conflict",
+    "metadata_conflict",
+    "missing_digital",
+    "missing_paper",
+    "page_count_mismatch",
+    "pages_missing",
+    "person_conflict",
+    "stale_paper",
+    "status_conflict",
+    "unreadable_scan",
+]
+
+K = DivergenceKind
+
+
+@attrs.frozen
+class RuleContext:
+    """What every rule may read: configuration, ``now``, and the dossier's precomputed facts."""
+
+    config: ReconcileConfig
+    now: dt.datetime
+    anchor: str  # smallest parketnummer, else PV registration, else identifier: scopes subjects
+    identifiers: tuple[Identifier, ...]
+    documents: DocumentMatching
+    persons: tuple[PersonCluster, ...]
+    # Which media each organisation has records on, in this dossier.
+    holdings: Mapping[str, frozenset[Medium]]
+    # Every event of every record with the organisation whose record holds it.
+    events: tuple[tuple[str, Event], ...]
+    dossier_id: int
+
+    def name(self, organisation: str) -> str:
+        return self.config.organisations.get(organisation, organisation)
+
+    def has(self, organisation: str, medium: Medium | None = None) -> bool:
+        media = self.holdings.get(organisation, frozenset())
+        return bool(media) if medium is None else medium in media
+
+    def divergence(
+        self,
+        kind: DivergenceKind,
+        organisation: str,
+        subject: str,
+        *,
+        expected: str | None,
+        found: str | None,
+        message: str,
+        why: str,
+        involved: Iterable[str] = (),
+        details: dict[str, Any] | None = None,
+    ) -> Divergence:
+        return Divergence(
+            id=divergence_id(kind, organisation, subject),
+            kind=kind,
+            severity=self.config.severity(kind),
+            organisation=organisation,
+            organisations=tuple(sorted({organisation, *involved})),
+            identifiers=self.identifiers,
+            subject=subject,
+            expected=expected,
+            found=found,
+            message=message,
+            why=why,
+            dossier_id=self.dossier_id,
+            details=details or {},
+        )
+
+
+Rule = Callable[[DossierView, RuleContext], Iterable[Divergence]]
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _doc_name(g: DocumentGroup) -> str:
+    kind = g.type.value if g.type is not DocumentType.OVERIG else "document"
+    return f"{kind} {g.key[3:]}"
+
+
+def _effective_type(g: DocumentGroup) -> DocumentType:
+    if g.key.is_pv and g.type is DocumentType.OVERIG:
+        return DocumentType.PV
+    return g.type
+
+
+def _naive(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is not None:
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value
+
+
+def _where(g: DocumentGroup, ctx: RuleContext) -> str:
+    seen = sorted(
+        {(m.organisation, m.medium.value) for m in g.members}, key=lambda t: (ctx.config.chain_rank(t[0]), t)
+    )
+    labels = {"paper": "papier", "digital": "digitaal"}
+    return ", ".join(f"{labels[med]} bij {ctx.name(org)}" for org, med in seen)
+
+
+def _reference_digital(
+    g: DocumentGroup, ctx: RuleContext, attr: Callable[[Document], object]
+) -> DocRef | None:
+    """The digital version whose value counts: the producer's, else the most upstream holder's."""
+    digital = [m for m in g.members if m.medium == Medium.DIGITAL and attr(m.document) is not None]
+    if not digital:
+        return None
+    digital.sort(
+        key=lambda m: (m.organisation != g.producer, ctx.config.chain_rank(m.organisation), m.organisation)
+    )
+    return digital[0]
+
+
+def _pages(n: int | None) -> str:
+    return "onbekend" if n is None else f"{n} pagina" + ("" if n == 1 else "'s")
+
+
+# --- chain expectations --------------------------------------------------------------------
+
+_EVENT_DOCUMENTS: dict[str, tuple[DocumentType, ...]] = {
+    "dagvaarding": (DocumentType.DAGVAARDING,),
+    "uitspraak": (DocumentType.VONNIS, DocumentType.ARREST),
+    "strafbeschikking": (DocumentType.STRAFBESCHIKKING,),
+    "sepot": (DocumentType.SEPOTBESLISSING,),
+    "advies": (DocumentType.RECLASSERINGSADVIES,),
+}
+
+
+def _trigger(exp: Expectation, ctx: RuleContext, doc_types: set[DocumentType]) -> str | None:
+    """Why the expectation holds now (a short Dutch clause), or None when it does not yet."""
+    when = exp.when
+    if when == "always":
+        return "dit stuk hoort altijd bij deze organisatie"
+    if when.startswith("handover"):
+        receiver = when.partition(":")[2] or exp.holder
+        for org, ev in ctx.events:
+            if ev.kind.is_handover and ev.receiver == receiver:
+                sender = ev.sender or ev.organisation or org
+                return f"de {ev.kind.value} van {ctx.name(sender)} naar {ctx.name(receiver)} is geregistreerd ({ev.date.isoformat()})"
+            if ev.kind is EventKind.INSTROOM and org == receiver:
+                return f"de instroom bij {ctx.name(receiver)} is geregistreerd ({ev.date.isoformat()})"
+        return None
+    kind = when.partition(":")[2]
+    for _org, ev in ctx.events:
+        if ev.kind.value == kind or ev.kind.name.lower() == kind:
+            return f"de stap '{ev.kind.value}' is geregistreerd ({ev.date.isoformat()})"
+    for t in _EVENT_DOCUMENTS.get(kind, ()):
+        if t in doc_types:
+            return f"er is een {t.value} in het dossier"
+    return None
+
+
+# --- rules --------------------------------------------------------------------------------
+
+
+def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """A document expected in an organisation's digital dossier is not there.
+
+    Expected: by the chain (made by the police and the inzending to the OM is recorded, ...),
+    or because that organisation holds it on paper. The holder that lacks it must act.
+    """
+    cfg = ctx.config
+    doc_types = {g.type for g in ctx.documents.groups}
+    triggers: dict[int, str | None] = {}
+    for g in ctx.documents.groups:
+        if g.type in cfg.internal_types:
+            continue
+        expected: dict[str, str] = {}
+        for i, exp in enumerate(cfg.expectations):
+            if exp.holder in expected or not exp.applies_to(g.producer, _effective_type(g)):
+                continue
+            if i not in triggers:
+                triggers[i] = _trigger(exp, ctx, doc_types)
+            if (reason := triggers[i]) is not None:
+                expected[exp.holder] = reason
+        for m in g.members:
+            if view.records[m.record].unreadable:
+                continue  # an unusable scan is reported as such, not as an expectation
+            if m.medium == Medium.PAPER and m.organisation not in expected:
+                expected[m.organisation] = (
+                    f"het stuk zit in het papieren dossier van {ctx.name(m.organisation)}"
+                )
+        for holder, reason in sorted(expected.items()):
+            if g.holds(holder, Medium.DIGITAL):
+                continue
+            if cfg.require_digital_record and not ctx.has(holder, Medium.DIGITAL):
+                continue
+            where = _where(g, ctx)
+            yield ctx.divergence(
+                K.MISSING_DIGITAL,
+                holder,
+                g.subject,
+                expected=f"digitaal bij {holder}",
+                found="ontbreekt",
+                message=f"Het stuk {_doc_name(g)} ontbreekt in het digitale dossier van {ctx.name(holder)} "
+                f"(wel aanwezig: {where}).",
+                why=f"{ctx.name(holder)} hoort dit stuk digitaal te hebben: {reason}.",
+                involved=g.organisations,
+                details={"found_at": where, "reason": reason, "producer": g.producer},
+            )
+
+
+def missing_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """A digital document of an organisation is absent from its own paper dossier."""
+    for org, types in sorted(ctx.config.paper_dossiers.items()):
+        if not ctx.has(org, Medium.PAPER):
+            continue
+        wanted = set(types)
+        for g in ctx.documents.groups:
+            if (
+                _effective_type(g) not in wanted
+                or not g.holds(org, Medium.DIGITAL)
+                or g.holds(org, Medium.PAPER)
+            ):
+                continue
+            yield ctx.divergence(
+                K.MISSING_PAPER,
+                org,
+                g.subject,
+                expected=f"op papier bij {org}",
+                found="ontbreekt",
+                message=f"Het stuk {_doc_name(g)} staat in het digitale dossier van {ctx.name(org)} "
+                f"maar ontbreekt in het papieren dossier.",
+                why=f"{ctx.name(org)} houdt voor deze zaak een papieren dossier bij en heeft het stuk digitaal.",
+                involved=g.organisations,
+                details={"types_expected_on_paper": sorted(t.value for t in wanted & {g.type})},
+            )
+
+
+def page_count_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """Paper and digital versions of one document differ in page count."""
+    for g in ctx.documents.groups:
+        ref = _reference_digital(g, ctx, lambda d: d.page_count)
+        if ref is None:
+            continue
+        seen: set[str] = set()
+        papers = sorted(
+            (m for m in g.members if m.medium == Medium.PAPER and m.document.page_count is not None),
+            key=lambda m: (m.from_inventory, m.organisation),
+        )
+        for paper in papers:
+            if paper.organisation in seen:
+                continue
+            seen.add(paper.organisation)
+            own = [
+                m for m in g.versions(paper.organisation, Medium.DIGITAL) if m.document.page_count is not None
+            ]
+            digital = own[0] if own else ref
+            pn, dn = paper.document.page_count, digital.document.page_count
+            if pn is None or dn is None or pn == dn:
+                continue
+            # The paper holder acts either way: a page lost from its copy, or a page of another
+            # stuk filed into it. The digital version is the registered reference.
+            actor = paper.organisation
+            yield ctx.divergence(
+                K.PAGE_COUNT_MISMATCH,
+                actor,
+                g.subject,
+                expected=_pages(max(pn, dn)),
+                found=_pages(min(pn, dn)),
+                message=f"Het stuk {_doc_name(g)} heeft op papier bij {ctx.name(paper.organisation)} "
+                f"{_pages(pn)} en digitaal bij {ctx.name(digital.organisation)} {_pages(dn)}.",
+                why=(
+                    f"{ctx.name(actor)} heeft een onvolledige papieren versie."
+                    if pn < dn
+                    else f"{ctx.name(actor)} heeft op papier meer pagina's dan de geregistreerde versie "
+                    f"(een pagina van een ander stuk?)."
+                ),
+                involved=(paper.organisation, digital.organisation),
+                details={
+                    "paper_pages": pn,
+                    "digital_pages": dn,
+                    "paper_organisation": paper.organisation,
+                    "digital_organisation": digital.organisation,
+                    "paper_source": "inhoudsopgave" if paper.from_inventory else "scan",
+                },
+            )
+
+
+def _missing_labels(labels: tuple[tuple[int, int] | None, ...]) -> tuple[int, list[int]]:
+    """(total the labels announce, page numbers missing); unreadable labels fill gaps they can."""
+    known = [lab for lab in labels if lab is not None]
+    if not known:
+        return 0, []
+    total = max(max(n for _, n in known), max(p for p, _ in known))
+    if total > len(labels) + 200:
+        # "pagina 1 van 9999" on a three-page scan is an OCR misreading, not 9996 lost pages.
+        return 0, []
+    present = {p for p, _ in known}
+    filled: set[int] = set()
+    prev = 0
+    run = 0
+    for lab in (*labels, (total + 1, total)):
+        if lab is None:
+            run += 1
+            continue
+        if run:
+            gap = [p for p in range(prev + 1, lab[0]) if p not in present and p not in filled]
+            filled.update(gap[:run])
+            run = 0
+        prev = max(prev, lab[0])
+    missing = [p for p in range(1, total + 1) if p not in present and p not in filled]
+    return total, missing
+
+
+def pages_missing(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """A scan's own page labels ("pagina 2 van 3") show gaps or a short count."""
+    done: set[tuple[str, str]] = set()
+    for g in ctx.documents.groups:
+        for m in g.members:
+            if m.from_inventory or not m.document.page_labels or (m.organisation, g.key) in done:
+                continue
+            total, missing = _missing_labels(m.document.page_labels)
+            if not missing:
+                continue
+            done.add((m.organisation, g.key))
+            pages = ", ".join(str(p) for p in missing)
+            yield ctx.divergence(
+                K.PAGES_MISSING,
+                m.organisation,
+                g.subject,
+                expected=_pages(total),
+                found=_pages(total - len(missing)),
+                message=f"In de scan van {_doc_name(g)} bij {ctx.name(m.organisation)} ontbreekt "
+                f"pagina {pages} van {total}.",
+                why=f"{ctx.name(m.organisation)} heeft de onvolledige scan.",
+                involved=(m.organisation,),
+                details={"missing_pages": missing, "total": total, "medium": m.medium.value},
+            )
+
+
+def _short_scan_threshold(threshold: float, paper: Document, digital: Document) -> float:
+    """A scan that lost pages shares less text with the full version: scale the bar by the pages kept
+    (pages_missing / page_count_mismatch report the loss; the text that is there may still agree)."""
+    pn, dn = paper.page_count, digital.page_count
+    if pn and dn and pn < dn:
+        return threshold * pn / dn
+    return threshold
+
+
+def content_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """Paper and digital versions of one document hold different text (another version was printed).
+
+    Evidence: fingerprint similarity below the threshold, or a different version number where
+    both sides record one.
+    """
+    base = ctx.config.fingerprint_threshold
+    for g in ctx.documents.groups:
+        ref = _reference_digital(g, ctx, lambda d: d.fingerprint)
+        ref_version = _reference_digital(g, ctx, lambda d: d.version)
+        if ref is None and ref_version is None:
+            continue
+        seen: set[str] = set()
+        for paper in g.members:
+            if paper.medium != Medium.PAPER or paper.organisation in seen:
+                continue
+            p = paper.document
+            if p.page_labels and _missing_labels(p.page_labels)[1]:
+                continue  # a scan with pages missing is reported as such; its text cannot compare
+            found: tuple[str, str, DocRef, dict[str, Any]] | None = None
+            if p.fingerprint and ref is not None:
+                own = [m for m in g.versions(paper.organisation, Medium.DIGITAL) if m.document.fingerprint]
+                digital = own[0] if own else ref
+                d = digital.document
+                assert d.fingerprint is not None
+                if not (p.sha256 and p.sha256 == d.sha256):
+                    threshold = _short_scan_threshold(base, p, d)
+                    sim = fingerprint_similarity(p.fingerprint, d.fingerprint)
+                    if sim < threshold:
+                        found = (
+                            f"gelijkenis >= {threshold:.2f}",
+                            f"gelijkenis {sim:.2f}",
+                            digital,
+                            {"similarity": round(sim, 4), "threshold": round(threshold, 4)},
+                        )
+            if found is None and p.version and ref_version is not None:
+                rv = ref_version.document.version
+                if rv and p.version.strip() != rv.strip():
+                    found = (f"versie {rv}", f"versie {p.version}", ref_version, {"version": p.version})
+            if found is None:
+                continue
+            expected, got, digital, evidence = found
+            seen.add(paper.organisation)
+            yield ctx.divergence(
+                K.CONTENT_MISMATCH,
+                paper.organisation,
+                g.subject,
+                expected=expected,
+                found=got,
+                message=f"De papieren versie van {_doc_name(g)} bij {ctx.name(paper.organisation)} "
+                f"wijkt inhoudelijk af van de digitale versie bij {ctx.name(digital.organisation)}.",
+                why=f"{ctx.name(paper.organisation)} heeft een andere versie op papier.",
+                involved=(paper.organisation, digital.organisation),
+                details={**evidence, "digital_organisation": digital.organisation},
+            )
+
+
+def stale_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """The digital version changed after the paper version was made (printed, scanned, filed)."""
+    for g in ctx.documents.groups:
+        digital = [m for m in g.members if m.medium == Medium.DIGITAL and m.document.modified is not None]
+        # The producer's versions say when the content changed; another organisation's copy only
+        # says when it registered the stuk. Of several, the earliest is when it certainly changed.
+        own = [m for m in digital if m.organisation == g.producer]
+        digital = own or digital
+        if not digital:
+            continue
+        newest = min(digital, key=lambda m: (_naive(m.document.modified), m.organisation))  # type: ignore[arg-type]
+        assert newest.document.modified is not None
+        newest_at = _naive(newest.document.modified)
+        seen: set[str] = set()
+        for paper in g.members:
+            if paper.medium != Medium.PAPER or paper.organisation in seen:
+                continue
+            d = paper.document
+            if d.modified is not None:
+                made = _naive(d.modified)
+            elif d.date is not None:
+                made = dt.datetime.combine(d.date, dt.time.max)
+            else:
+                continue
+            if made >= newest_at:
+                continue
+            seen.add(paper.organisation)
+            yield ctx.divergence(
+                K.STALE_PAPER,
+                paper.organisation,
+                g.subject,
+                expected=f"versie van {newest_at.date().isoformat()} of later",
+                found=f"papier van {made.date().isoformat()}",
+                message=f"De papieren versie van {_doc_name(g)} bij {ctx.name(paper.organisation)} is van "
+                f"{made.date().isoformat()}; {ctx.name(newest.organisation)} heeft een nieuwere digitale versie "
+                f"van {newest_at.date().isoformat()}.",
+                why=f"{ctx.name(paper.organisation)} heeft een verouderde papieren versie.",
+                involved=(paper.organisation, newest.organisation),
+                details={
+                    "paper_made": made.isoformat(),
+                    "digital_modified": newest_at.isoformat(),
+                    "digital_organisation": newest.organisation,
+                },
+            )
+
+
+_TITLE_STOP = frozenset(
+    [
+        "proces",
+        "verbaal",
+        "pv",
+        "van",
+        "de",
+        "het",
+        "een",
+        "der",
+        "den",
+        "en",
+        "in",
+        "op",
+        "te",
+        "ter",
+        "voor",
+        "met",
+        "bij",
+        "inzake",
+        "betreft",
+        "nr",
+        "nummer",
+    ]
+)
+
+
+def _title_words(title: str) -> set[str]:
+    return {w for w in fold(title).split() if len(w) >= 3 and w not in _TITLE_STOP}
+
+
+def _title_conflict(a: str | None, b: str | None, threshold: float) -> bool:
+    """Titles conflict when their content words differ: a subset ("PV van aangifte" within
+    "Proces-verbaal van aangifte winkeldiefstal") or a typo is no conflict."""
+    if not a or not b:
+        return False
+    wa, wb = _title_words(a), _title_words(b)
+    if not wa or not wb or wa <= wb or wb <= wa:
+        return False
+    # Word-level agreement, tolerant of typos in a word: "winkeldiefstall" is "winkeldiefstal".
+    common = sum(1 for w in wa if w in wb or any(fuzz.ratio(w, v) >= 85 for v in wb))
+    return common / len(wa | wb) < threshold
+
+
+def metadata_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """One document, different date, type, title or page count between organisations' records."""
+    cfg = ctx.config
+    media = {Medium.DIGITAL, Medium.PAPER} if cfg.metadata_include_paper else {Medium.DIGITAL}
+    for g in ctx.documents.groups:
+        versions = [m for m in g.members if m.medium in media and not m.from_inventory]
+        if len({m.organisation for m in versions}) < 2:
+            continue
+        versions.sort(
+            key=lambda m: (
+                m.organisation != g.producer,
+                m.medium != Medium.DIGITAL,
+                cfg.chain_rank(m.organisation),
+            )
+        )
+        ref = versions[0]
+        done: set[str] = {ref.organisation}
+        for other in versions[1:]:
+            if other.organisation in done:
+                continue
+            done.add(other.organisation)
+            a, b = ref.document, other.document
+            fields: dict[str, tuple[str, str]] = {}
+            if a.date and b.date and a.date != b.date:
+                fields["datum"] = (a.date.isoformat(), b.date.isoformat())
+            if not types_compatible(a.type, b.type):
+                fields["type"] = (a.type.value, b.type.value)
+            if _title_conflict(a.title, b.title, cfg.title_threshold):
+                fields["titel"] = (a.title or "", b.title or "")
+            if (
+                a.medium == b.medium == Medium.DIGITAL
+                and a.page_count is not None
+                and b.page_count is not None
+                and a.page_count != b.page_count
+            ):
+                fields["aantal pagina's"] = (str(a.page_count), str(b.page_count))
+            if not fields:
+                continue
+            names = ", ".join(fields)
+            yield ctx.divergence(
+                K.METADATA_CONFLICT,
+                other.organisation,
+                g.subject,
+                expected="; ".join(f"{k} {v[0]}" for k, v in fields.items()),
+                found="; ".join(f"{k} {v[1]}" for k, v in fields.items()),
+                message=f"Bij {_doc_name(g)} wijkt {names} bij {ctx.name(other.organisation)} af van "
+                f"{ctx.name(ref.organisation)}.",
+                why=f"{ctx.name(ref.organisation)} "
+                + ("heeft het stuk gemaakt" if ref.organisation == g.producer else "staat eerder in de keten")
+                + f"; {ctx.name(other.organisation)} wijkt daarvan af.",
+                involved=(ref.organisation, other.organisation),
+                details={
+                    "fields": {k: {"expected": v[0], "found": v[1]} for k, v in fields.items()},
+                    "reference_organisation": ref.organisation,
+                },
+            )
+
+
+def _shown(i: Identifier) -> str:
+    return mask_bsn(i.value) if i.kind is IdentifierKind.BSN else i.value
+
+
+def identifier_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """Invalid identifiers (typos), and one PV number under two unrelated parketnummers."""
+    cfg = ctx.config
+    done: set[tuple[str, str, str]] = set()
+    for rec in view.records:
+        ids = [*rec.identifiers, *(i for d in rec.documents for i in d.identifiers)]
+        for ident in ids:
+            if ident.valid or (rec.organisation, ident.kind.value, ident.value) in done:
+                continue
+            done.add((rec.organisation, ident.kind.value, ident.value))
+            shown = _shown(ident)
+            yield ctx.divergence(
+                K.IDENTIFIER_CONFLICT,
+                rec.organisation,
+                f"identifier:{ctx.anchor}:{ident.kind.value}:{shown}",
+                expected=f"geldig {ident.kind.value}",
+                found=shown,
+                message=f"{ctx.name(rec.organisation)} registreert {ident.kind.value} '{shown}', dat geen geldig "
+                f"{ident.kind.value} is.",
+                why=f"Het ongeldige nummer staat in de registratie van {ctx.name(rec.organisation)} (tikfout?).",
+                details={"problem": ident.problem or "", "source": rec.provenance.path},
+            )
+
+    # One PV registration under two parketnummers.
+    appeal = set(cfg.appeal_parket_codes)
+    per_pv: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
+    for rec in view.records:
+        parkets = frozenset(
+            i.value for i in rec.identifiers if i.valid and i.kind is IdentifierKind.PARKETNUMMER
+        )
+        if not parkets:
+            continue
+        pvs = {i.value.partition("-")[0] for i in rec.identifiers if i.valid and i.kind is IdentifierKind.PV}
+        for pv in pvs:
+            per_pv[pv].append((rec.organisation, parkets))
+    owner = cfg.identifier_owners.get("parketnummer", "om")
+    for pv, seen in sorted(per_pv.items()):
+        all_parkets = sorted(set().union(*(p for _, p in seen)))
+        if len(all_parkets) < 2:
+            continue
+        related = {(x, y) for _, ps in seen for x in ps for y in ps}
+        holders: dict[str, set[str]] = defaultdict(set)  # parketnummer -> organisations naming it
+        for org, ps in seen:
+            for p in ps:
+                holders[p].add(org)
+        conflicts: set[tuple[str, str]] = set()
+        for i, x in enumerate(all_parkets):
+            for y in all_parkets[i + 1 :]:
+                if (x, y) in related or x[:2] in appeal or y[:2] in appeal:
+                    continue
+                if any(ox != oy for ox in holders[x] for oy in holders[y]):
+                    conflicts.add((x, y))
+        if not conflicts:
+            continue
+        # The reference: the number the owner (the OM) names; else the one most organisations name.
+        owner_numbers = sorted(p for p, orgs in holders.items() if owner in orgs)
+        involved = sorted({o for x, y in conflicts for o in holders[x] | holders[y]})
+        for x, y in sorted(conflicts):
+            if len(owner_numbers) == 1 and owner_numbers[0] in (x, y):
+                right = owner_numbers[0]
+                wrong = y if right == x else x
+                actors = sorted(holders[wrong] - holders[right])
+            else:
+                cx, cy = len(holders[x]), len(holders[y])
+                if cx != cy:
+                    right, wrong = (x, y) if cx > cy else (y, x)
+                    actors = sorted(holders[wrong] - holders[right])
+                else:
+                    right, wrong, actors = x, y, [owner]
+            for actor in actors:
+                yield ctx.divergence(
+                    K.IDENTIFIER_CONFLICT,
+                    actor,
+                    f"identifier:pv:{pv}",
+                    expected=f"parketnummer {right}",
+                    found=f"parketnummer {wrong}",
+                    message=f"Proces-verbaal {pv} staat bij {', '.join(ctx.name(o) for o in sorted(holders[right]))} "
+                    f"onder parketnummer {right} en bij {', '.join(ctx.name(o) for o in sorted(holders[wrong]))} "
+                    f"onder {wrong}.",
+                    why=(
+                        f"{ctx.name(actor)} moet vaststellen welk parketnummer juist is: het OM geeft het nummer uit."
+                        if actor == owner and owner not in holders[wrong]
+                        else f"{ctx.name(actor)} gebruikt een parketnummer dat afwijkt van "
+                        + ("het OM." if owner in holders[right] else "de andere organisaties.")
+                    ),
+                    involved=involved,
+                    details={"pv": pv, "parketnummers": {p: sorted(holders[p]) for p in all_parkets}},
+                )
+
+
+def _person_key(cluster: PersonCluster, ref_index: int) -> str:
+    ref = cluster.members[ref_index].person
+    skn = "".join(ch for ch in (ref.skn or "") if ch.isdigit())
+    if skn:
+        return f"skn:{skn}"
+    name = split_name(ref)
+    return f"{name.full_surname},{name.initials[:1]}"
+
+
+def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """One party, a different birth date, name spelling (beyond folding) or BSN between organisations."""
+    cfg = ctx.config
+    authority = {org: i for i, org in enumerate(cfg.person_authority)}
+    used_subjects: Counter[str] = Counter()
+    for cluster in ctx.persons:
+        if len(cluster.organisations) < 2:
+            continue
+        order = sorted(
+            range(len(cluster.members)),
+            key=lambda i: (
+                authority.get(cluster.members[i].organisation, len(authority)),
+                cfg.chain_rank(cluster.members[i].organisation),
+                cluster.members[i].organisation,
+                cluster.members[i].record,
+                cluster.members[i].index,
+            ),
+        )
+        ref = cluster.members[order[0]]
+        base = f"person:{ctx.anchor}:{ref.person.role.value}:{_person_key(cluster, order[0])}"
+        used_subjects[base] += 1
+        subject = base if used_subjects[base] == 1 else f"{base}#{used_subjects[base]}"
+        done = {ref.organisation}
+        for i in order[1:]:
+            other = cluster.members[i]
+            if other.organisation in done:
+                continue
+            done.add(other.organisation)
+            diffs = person_differences(ref.person, other.person)
+            if not diffs:
+                continue
+            fields = ", ".join(diffs)
+            yield ctx.divergence(
+                K.PERSON_CONFLICT,
+                other.organisation,
+                subject,
+                expected="; ".join(f"{k} {v[0]}" for k, v in diffs.items()),
+                found="; ".join(f"{k} {v[1]}" for k, v in diffs.items()),
+                message=f"De {ref.person.role.value} {ref.person.display_name} staat bij "
+                f"{ctx.name(other.organisation)} met een andere {fields} dan bij {ctx.name(ref.organisation)}.",
+                why=f"{ctx.name(ref.organisation)} is de bron voor persoonsgegevens; "
+                f"{ctx.name(other.organisation)} wijkt daarvan af.",
+                involved=(ref.organisation, other.organisation),
+                details={
+                    "fields": {k: {"expected": v[0], "found": v[1]} for k, v in diffs.items()},
+                    "reference_organisation": ref.organisation,
+                    "match_evidence": list(cluster.evidence),
+                },
+            )
+
+
+def handover_missing(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """A handover was recorded; the receiver has no record after the agreed term."""
+    first: dict[tuple[str, str], tuple[Event, str]] = {}
+    for org, ev in ctx.events:
+        if not ev.kind.is_handover or not ev.receiver:
+            continue
+        sender = ev.sender or ev.organisation or org
+        if sender == ev.receiver:
+            continue
+        pair = (sender, ev.receiver)
+        if pair not in first or ev.date < first[pair][0].date:
+            first[pair] = (ev, org)
+    today = _naive(ctx.now).date()
+    for (sender, receiver), (ev, recorded_by) in sorted(first.items()):
+        if ctx.has(receiver):
+            continue
+        term = ctx.config.term_days(sender, receiver)
+        days = (today - ev.date).days
+        if days <= term:
+            continue
+        yield ctx.divergence(
+            K.HANDOVER_MISSING,
+            receiver,
+            f"handover:{ctx.anchor}:{sender}->{receiver}",
+            expected=f"registratie binnen {term} dagen",
+            found=f"geen registratie na {days} dagen",
+            message=f"{ctx.name(sender)} heeft de zaak op {ev.date.isoformat()} naar {ctx.name(receiver)} "
+            f"gestuurd ({ev.kind.value}), maar {ctx.name(receiver)} heeft na {days} dagen geen registratie.",
+            why=f"{ctx.name(receiver)} is de ontvanger en heeft de zaak na de termijn van {term} dagen niet "
+            f"geregistreerd.",
+            involved=(sender, receiver, recorded_by),
+            details={
+                "sent": ev.date.isoformat(),
+                "days": days,
+                "term_days": term,
+                "recorded_by": recorded_by,
+            },
+        )
+
+
+def _states(ctx: RuleContext) -> dict[str, dict[str, list[dt.date]]]:
+    """Per organisation (whose record says it), the states it reports with their dates."""
+    aliases = ctx.config.status_aliases
+    out: dict[str, dict[str, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
+    for org, ev in ctx.events:
+        if ev.kind is not EventKind.STATUS:
+            out[org][ev.kind.value].append(ev.date)
+        if ev.status:
+            text = fold(ev.status)
+            for state, words in aliases.items():
+                if any(fold(w) in text for w in words):
+                    out[org][state].append(ev.date)
+    return out
+
+
+def status_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """Case states contradict across organisations (OM: sepot; court: hearing set)."""
+    states = _states(ctx)
+    emitted: set[str] = set()
+    for rule in ctx.config.status_rules:
+        c_org, _, c_state = rule.closing.partition(":")
+        for org in sorted(states):
+            if c_org not in ("*", org) or c_state not in states[org]:
+                continue
+            closed_on = max(states[org][c_state])
+            found: list[tuple[str, str, dt.date]] = []
+            for token in rule.contradicts:
+                o_org, _, o_state = token.partition(":")
+                for other in sorted(states):
+                    if other == org or o_org not in ("*", other) or o_state not in states[other]:
+                        continue
+                    dates = [d for d in states[other][o_state] if not rule.after_only or d > closed_on]
+                    if dates:
+                        found.append((other, o_state, max(dates)))
+            subject = f"status:{ctx.anchor}:{org}:{c_state}"
+            if not found or subject in emitted:
+                continue
+            emitted.add(subject)
+            found.sort(key=lambda t: (t[0], t[1]))
+            shown = ", ".join(f"{s} bij {o} ({d.isoformat()})" for o, s, d in found)
+            yield ctx.divergence(
+                K.STATUS_CONFLICT,
+                org,
+                subject,
+                expected=f"{c_state} bij {org}, geen vervolgstappen",
+                found=", ".join(f"{s} bij {o}" for o, s, _ in found),
+                message=f"{ctx.name(org)} registreert '{c_state}' ({closed_on.isoformat()}), maar elders loopt de "
+                f"zaak door: {shown}.",
+                why=f"{ctx.name(org)} heeft de zaak afgesloten en moet de keten informeren of de zaak heropenen.",
+                involved=[o for o, _, _ in found],
+                details={
+                    "closed_on": closed_on.isoformat(),
+                    "contradicting": [
+                        {"organisation": o, "state": s, "date": d.isoformat()} for o, s, d in found
+                    ],
+                },
+            )
+
+
+def duplicate_document(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """The same document twice in one organisation's dossier on one medium (key, sha256 or inventory)."""
+    records = view.records
+    emitted: set[tuple[str, str]] = set()
+
+    # Only within one record (one export of one system, one scanned file, one inventory): the same
+    # document in two sources of one organisation (its case system and its open-data publication,
+    # a scan and the inventory line of that scan) is two views of one registration, not two.
+    for g in ctx.documents.groups:
+        per: dict[tuple[str, Medium, int], int] = defaultdict(int)
+        for m in g.members:
+            if not m.from_inventory:
+                per[(m.organisation, m.medium, m.record)] += 1
+        for (org, medium, rec), count in sorted(per.items(), key=lambda t: (t[0][0], t[0][1].value, t[0][2])):
+            if count < 2 or (org, g.subject) in emitted:
+                continue
+            emitted.add((org, g.subject))
+            where = "papieren" if medium == Medium.PAPER else "digitale"
+            yield ctx.divergence(
+                K.DUPLICATE_DOCUMENT,
+                org,
+                g.subject,
+                expected="1 keer",
+                found=f"{count} keer",
+                message=f"Het stuk {_doc_name(g)} staat {count} keer in het {where} dossier van {ctx.name(org)}.",
+                why=f"{ctx.name(org)} heeft het stuk dubbel geregistreerd.",
+                details={"medium": medium.value, "count": count, "source": records[rec].provenance.path},
+            )
+    # Same file content under two keys.
+    by_sha: dict[tuple[str, Medium, str, int], set[str]] = defaultdict(set)
+    for g in ctx.documents.groups:
+        for m in g.members:
+            if m.document.sha256 and not m.from_inventory:
+                by_sha[(m.organisation, m.medium, m.document.sha256, m.record)].add(g.subject)
+    for (org, medium, sha, _rec), subjects in sorted(
+        by_sha.items(), key=lambda t: (t[0][0], t[0][1].value, t[0][2], t[0][3])
+    ):
+        if len(subjects) < 2:
+            continue
+        subject = min(subjects)
+        if (org, subject) in emitted:
+            continue
+        emitted.add((org, subject))
+        keys = sorted(s.partition(":")[2] for s in subjects)
+        yield ctx.divergence(
+            K.DUPLICATE_DOCUMENT,
+            org,
+            subject,
+            expected="1 keer",
+            found=f"{len(subjects)} keer",
+            message=f"Hetzelfde bestand staat onder {len(subjects)} sleutels in het dossier van {ctx.name(org)}: "
+            f"{', '.join(keys)}.",
+            why=f"{ctx.name(org)} heeft hetzelfde stuk onder verschillende nummers geregistreerd.",
+            details={"medium": medium.value, "sha256": sha, "keys": keys},
+        )
+    for org, key, n in ctx.documents.inventory_duplicates:
+        subject = f"document:{key}"
+        if (org, subject) in emitted:
+            continue
+        emitted.add((org, subject))
+        yield ctx.divergence(
+            K.DUPLICATE_DOCUMENT,
+            org,
+            subject,
+            expected="1 keer",
+            found=f"{n} keer",
+            message=f"De inhoudsopgave van {ctx.name(org)} vermeldt {key[3:]} {n} keer als toegevoegd.",
+            why=f"{ctx.name(org)} heeft het stuk dubbel in het papieren dossier opgenomen.",
+            details={"medium": "paper", "count": n, "source": "inhoudsopgave"},
+        )
+
+
+def unreadable_scan(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
+    """A scan with no usable text, or that cannot be tied to a dossier."""
+    seen: set[tuple[str, str]] = set()
+    for rec in view.records:
+        p = rec.provenance
+        if rec.unreadable:
+            subject = f"scan:{p.sha256}" + (f"#{p.locator}" if p.locator else "")
+            if (rec.organisation, subject) in seen:
+                continue
+            seen.add((rec.organisation, subject))
+            yield _unreadable(ctx, rec, subject, rec.unreadable)
+        for doc in rec.documents:
+            if doc.medium == Medium.PAPER and doc.text_chars == 0:
+                subject = f"scan:{doc.sha256 or p.sha256}:{doc.key}"
+                if (rec.organisation, subject) in seen:
+                    continue
+                seen.add((rec.organisation, subject))
+                yield _unreadable(ctx, rec, subject, f"geen tekst gevonden in {doc.key}")
+
+
+def _unreadable(ctx: RuleContext, rec: Record, subject: str, problem: str) -> Divergence:
+    return ctx.divergence(
+        K.UNREADABLE_SCAN,
+        rec.organisation,
+        subject,
+        expected="leesbare scan",
+        found=problem,
+        message=f"De scan {rec.provenance.path} van {ctx.name(rec.organisation)} is niet bruikbaar: {problem}.",
+        why=f"{ctx.name(rec.organisation)} heeft de scan gemaakt en moet opnieuw scannen of het dossier aanwijzen.",
+        details={"path": rec.provenance.path, "sha256": rec.provenance.sha256, "problem": problem},
+    )
+
+
+RULES: tuple[Rule, ...] = (
+    missing_digital,
+    missing_paper,
+    page_count_mismatch,
+    pages_missing,
+    content_mismatch,
+    stale_paper,
+    metadata_conflict,
+    identifier_conflict,
+    person_conflict,
+    handover_missing,
+    status_conflict,
+    duplicate_document,
+    unreadable_scan,
+)
