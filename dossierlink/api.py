@@ -1,9 +1,9 @@
 """The library API: ``dossierlink.open(path)`` returns a Chain whose methods the CLI calls.
 
-    >>> import dossierlink
-    >>> chain = dossierlink.open("keten.db")
-    >>> chain.ingest(["samples/"])
-    >>> for d in chain.divergences(organisation="om", status="open"): print(d.message)
+>>> import dossierlink
+>>> chain = dossierlink.open("keten.db")
+>>> chain.ingest(["samples/"])
+>>> for d in chain.divergences(organisation="om", status="open"): print(d.message)
 """
 
 from __future__ import annotations
@@ -269,7 +269,15 @@ class Chain:
         open_total = self.store.conn.execute(
             "SELECT count(*) FROM divergences WHERE status IN ('open','acknowledged')"
         ).fetchone()[0]
-        return ReconcileSummary(len(ids), totals["new"], totals["kept"], totals["reopened"], totals["resolved"], open_total, run_id)
+        return ReconcileSummary(
+            len(ids),
+            totals["new"],
+            totals["kept"],
+            totals["reopened"],
+            totals["resolved"],
+            open_total,
+            run_id,
+        )
 
     # --- queries ---------------------------------------------------------------------------
 
@@ -308,7 +316,9 @@ class Chain:
             return None
         merged = tuple(
             int(r[0])
-            for r in self.store.conn.execute("SELECT from_dossier FROM merges WHERE into_dossier = ?", [dossier_id])
+            for r in self.store.conn.execute(
+                "SELECT from_dossier FROM merges WHERE into_dossier = ?", [dossier_id]
+            )
         )
         return DossierDetail(
             dossier_id=dossier_id,
@@ -368,8 +378,16 @@ class Chain:
     ) -> str:
         """Render a report (strategic, tactical, operational) and log the disclosure."""
         text, _over = self.report_with_status(
-            level=level, fmt=fmt, lang=lang, reveal=reveal, recipient=recipient, fail_on=fail_on,
-            now=now, color=color, log=log, **filters,
+            level=level,
+            fmt=fmt,
+            lang=lang,
+            reveal=reveal,
+            recipient=recipient,
+            fail_on=fail_on,
+            now=now,
+            color=color,
+            log=log,
+            **filters,
         )
         return text
 
@@ -407,7 +425,12 @@ class Chain:
         )
         if log:
             self.log_disclosure(
-                what=describe(level, filters), level=level, fmt=fmt, revealed=reveal, recipient=recipient, output=output
+                what=describe(level, filters),
+                level=level,
+                fmt=fmt,
+                revealed=reveal,
+                recipient=recipient,
+                output=output,
             )
         return text, over
 
@@ -437,7 +460,9 @@ class Chain:
         unchanged: list[str] = []
         changed: list[str] = []
         missing: list[str] = []
-        for row in self.store.query("SELECT path, sha256 FROM sources WHERE status = 'ingested' ORDER BY path"):
+        for row in self.store.query(
+            "SELECT path, sha256 FROM sources WHERE status = 'ingested' ORDER BY path"
+        ):
             path = Path(row["path"])
             if not path.is_file():
                 missing.append(row["path"])

@@ -25,7 +25,11 @@ class DemoResult:
 
 def find_samples(explicit: Path | None = None) -> Path:
     """The samples folder: the one given, ./samples, or the one beside an editable install."""
-    candidates = [explicit] if explicit else [Path.cwd() / "samples", Path(dossierlink.__file__).resolve().parent.parent / "samples"]
+    candidates = (
+        [explicit]
+        if explicit
+        else [Path.cwd() / "samples", Path(dossierlink.__file__).resolve().parent.parent / "samples"]
+    )
     for c in candidates:
         if c is not None and (c / "exports").is_dir():
             return c
@@ -51,12 +55,15 @@ def run_demo(samples: Path, out: Path, *, lang: str = "nl", now: dt.datetime | N
                 summaries.append(chain.ingest([samples / sub], now=now))
         chain.reconcile(all=True, now=now)
         strategic = chain.report(level="strategic", fmt="text", lang=lang, now=now, output="terminal (demo)")
-        operational = chain.report(level="operational", fmt="text", lang=lang, now=now, output="terminal (demo)")
+        operational = chain.report(
+            level="operational", fmt="text", lang=lang, now=now, output="terminal (demo)"
+        )
         html_path = out / "rapport.html"
         html = chain.report(level="operational", fmt="html", lang=lang, now=now, log=False)
         html_path.write_text(html, encoding="utf-8")
         # Logged once the page exists: a report that failed to be written was not disclosed.
-        chain.log_disclosure(what="report operational", level="operational", fmt="html", revealed=False,
-                             output=str(html_path))
+        chain.log_disclosure(
+            what="report operational", level="operational", fmt="html", revealed=False, output=str(html_path)
+        )
         open_total = chain.stats()["open_divergences"]
     return DemoResult(db, html_path, tuple(summaries), strategic, operational, open_total)

@@ -129,9 +129,7 @@ def parse_parketnummer(raw: str) -> Parketnummer:
         raise ParketnummerError(raw, "the value is far too long")
     m = _PARKET_RE.match(raw)
     if not m:
-        raise ParketnummerError(
-            raw, "expected two digits, six digits and two digits, as in 10/600040-08"
-        )
+        raise ParketnummerError(raw, "expected two digits, six digits and two digits, as in 10/600040-08")
     suffix = m.group("suffix")
     return Parketnummer(m["parket"], m["seq"], m["year"], suffix.upper() if suffix else None)
 

@@ -78,14 +78,18 @@ def _preflight(path: Path, opts: IngestOptions) -> os.stat_result:
     try:
         st = path.lstat()
     except FileNotFoundError:
-        raise _Stop(FileOutcome(str(path), "quarantined", "the file disappeared before it could be read")) from None
+        raise _Stop(
+            FileOutcome(str(path), "quarantined", "the file disappeared before it could be read")
+        ) from None
     except OSError as exc:
         raise TransientError(f"{path}: cannot be read now ({exc.strerror})") from exc
     if stat.S_ISLNK(st.st_mode):
         target = path.resolve()
         if opts.root is not None and not target.is_relative_to(opts.root.resolve()):
             raise _Stop(
-                FileOutcome(str(path), "quarantined", f"the file is a symlink that points outside {opts.root}")
+                FileOutcome(
+                    str(path), "quarantined", f"the file is a symlink that points outside {opts.root}"
+                )
             )
         try:
             st = target.stat()
@@ -111,7 +115,9 @@ def _extract(adapter: Adapter, path: Path, hints: Hints) -> list[Record]:
     for record in adapter.extract(path, hints):
         records.append(record)
         if len(records) > MAX_RECORDS_PER_FILE:
-            raise AdapterError(path, f"more than {MAX_RECORDS_PER_FILE} dossiers in one file; split the export")
+            raise AdapterError(
+                path, f"more than {MAX_RECORDS_PER_FILE} dossiers in one file; split the export"
+            )
     return records
 
 
@@ -138,7 +144,9 @@ def ingest_file(
         st = _preflight(path, opts)
         known = store.source_by_stat(key, st.st_size, st.st_mtime)
         if known is not None:
-            return FileOutcome(key, "skipped", "unchanged since it was last read", known["adapter"], known["sha256"])
+            return FileOutcome(
+                key, "skipped", "unchanged since it was last read", known["adapter"], known["sha256"]
+            )
         try:
             sha = sha256_file(path)
         except OSError as exc:
@@ -172,7 +180,9 @@ def ingest_file(
         records = _extract(adapter, path, hints)
         if opts.pseudonymiser is not None:
             records = [opts.pseudonymiser.record(r) for r in records]
-        organisation = opts.organisation or adapter.organisation or (records[0].organisation if records else None)
+        organisation = (
+            opts.organisation or adapter.organisation or (records[0].organisation if records else None)
+        )
         medium = opts.medium or adapter.medium or (records[0].medium if records else None)
         result = store.add_source(
             path=key,
@@ -209,23 +219,41 @@ def ingest_file(
     except SkippedSource as exc:
         # Readable, but nothing for the chain (a civil-law judgment): final, not an error.
         store.record_outcome(
-            path=key, sha256=sha, size=st.st_size if st else None, mtime=st.st_mtime if st else None,
-            status="ignored", adapter=adapter_name, error=exc.problem, now=now,
+            path=key,
+            sha256=sha,
+            size=st.st_size if st else None,
+            mtime=st.st_mtime if st else None,
+            status="ignored",
+            adapter=adapter_name,
+            error=exc.problem,
+            now=now,
         )
         return FileOutcome(key, "ignored", exc.problem, adapter_name, sha)
     except AdapterError as exc:
-        outcome = FileOutcome(key, "quarantined", exc.problem if exc.locator is None else f"{exc.locator}: {exc.problem}", adapter_name, sha)
+        outcome = FileOutcome(
+            key,
+            "quarantined",
+            exc.problem if exc.locator is None else f"{exc.locator}: {exc.problem}",
+            adapter_name,
+            sha,
+        )
     except (LookupError, ValueError) as exc:
         # UnknownAdapterError and validation errors from the schema: the input's fault.
         outcome = FileOutcome(key, "quarantined", str(exc), adapter_name, sha)
     except RecursionError:
         outcome = FileOutcome(key, "quarantined", "the file is nested too deeply to read", adapter_name, sha)
     except MemoryError:
-        outcome = FileOutcome(key, "quarantined", "the file needs more memory than allowed to read", adapter_name, sha)
+        outcome = FileOutcome(
+            key, "quarantined", "the file needs more memory than allowed to read", adapter_name, sha
+        )
     except Exception as exc:  # a bug in an adapter must not stop the batch
         log.exception("adapter %s failed on %s", adapter_name, path)
         outcome = FileOutcome(
-            key, "quarantined", f"internal error in adapter {adapter_name}: {type(exc).__name__}: {exc}", adapter_name, sha
+            key,
+            "quarantined",
+            f"internal error in adapter {adapter_name}: {type(exc).__name__}: {exc}",
+            adapter_name,
+            sha,
         )
     store.record_outcome(
         path=key,
@@ -246,7 +274,9 @@ def ingest_file(
     return outcome
 
 
-def write_quarantine(path: Path, folder: Path, outcome: FileOutcome, *, now: dt.datetime, attempts: int = 1) -> Path | None:
+def write_quarantine(
+    path: Path, folder: Path, outcome: FileOutcome, *, now: dt.datetime, attempts: int = 1
+) -> Path | None:
     """Copy a rejected file into the quarantine folder with a ``.error.json`` sidecar.
 
     The original is never moved or changed. Files are created owner-only.

@@ -486,12 +486,21 @@ class Store:
             [_iso(now), other, target, via, source_id],
         )
 
-    def _insert_record(self, conn: sqlite3.Connection, record: Record, source_id: int, dossier_id: int) -> None:
+    def _insert_record(
+        self, conn: sqlite3.Connection, record: Record, source_id: int, dossier_id: int
+    ) -> None:
         payload = json.dumps(record_to_dict(record), ensure_ascii=False, separators=(",", ":"))
         cur = conn.execute(
             "INSERT INTO records (source_id, dossier_id, organisation, medium, locator, payload) "
             "VALUES (?,?,?,?,?,?)",
-            [source_id, dossier_id, record.organisation, record.medium.value, record.provenance.locator, payload],
+            [
+                source_id,
+                dossier_id,
+                record.organisation,
+                record.medium.value,
+                record.provenance.locator,
+                payload,
+            ],
         )
         rid = int(cur.lastrowid or 0)
         if record.documents:
@@ -635,7 +644,8 @@ class Store:
         ):
             out[int(did)][0].append(Identifier(kind, value, value))
         for did, payload in self.conn.execute(
-            f"SELECT dossier_id, payload FROM records WHERE dossier_id IN ({marks}) ORDER BY id", list(dossier_ids)
+            f"SELECT dossier_id, payload FROM records WHERE dossier_id IN ({marks}) ORDER BY id",
+            list(dossier_ids),
         ):
             out[int(did)][1].append(record_from_dict(json.loads(payload)))
         return {d: (tuple(i), tuple(r)) for d, (i, r) in out.items()}
@@ -752,7 +762,14 @@ class Store:
             conn.execute(
                 "INSERT INTO divergence_history (divergence_id, at, status_from, status_to, note, by) "
                 "VALUES (?,?,?,?,?,?)",
-                [divergence_id, _iso(now), row[0], "acknowledged" if row[0] != "resolved" else row[0], note, by],
+                [
+                    divergence_id,
+                    _iso(now),
+                    row[0],
+                    "acknowledged" if row[0] != "resolved" else row[0],
+                    note,
+                    by,
+                ],
             )
 
     def divergences(
@@ -820,7 +837,9 @@ def divergence_from_row(r: dict[str, Any]) -> Divergence:
         severity=r["severity"],
         organisation=r["organisation"],
         organisations=tuple(json.loads(r["organisations"])),
-        identifiers=tuple(Identifier(i["kind"], i["value"], i["value"]) for i in json.loads(r["identifiers"])),
+        identifiers=tuple(
+            Identifier(i["kind"], i["value"], i["value"]) for i in json.loads(r["identifiers"])
+        ),
         subject=r["subject"],
         expected=r["expected"],
         found=r["found"],

@@ -16,7 +16,9 @@ def dossier_matrix(records: Iterable[Record]) -> list[dict[str, Any]]:
     for record in records:
         for doc in record.documents:
             row = rows.setdefault(doc.key, {"key": doc.key, "type": doc.type.value, "cells": {}})
-            cell = row["cells"].setdefault((doc.organisation, doc.medium.value), {"pages": doc.page_count, "count": 0})
+            cell = row["cells"].setdefault(
+                (doc.organisation, doc.medium.value), {"pages": doc.page_count, "count": 0}
+            )
             cell["count"] += 1
             if cell["pages"] is None:
                 cell["pages"] = doc.page_count

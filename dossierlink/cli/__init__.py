@@ -139,13 +139,34 @@ def init(ctx: click.Context) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--adapter", default="auto", show_default=True, help="Adapter name, or auto to let the file say.")
-@click.option("--organisation", default=None, help="Organisation code when the format does not say (e.g. om).")
-@click.option("--medium", type=click.Choice(["paper", "digital"]), default=None, help="Medium when the format does not say.")
-@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), default=None, help="TOML mapping for --adapter mapping.")
-@click.option("--quarantine", type=click.Path(file_okay=False), default=None, help="Copy rejected files here with a reason.")
+@click.option(
+    "--adapter", default="auto", show_default=True, help="Adapter name, or auto to let the file say."
+)
+@click.option(
+    "--organisation", default=None, help="Organisation code when the format does not say (e.g. om)."
+)
+@click.option(
+    "--medium",
+    type=click.Choice(["paper", "digital"]),
+    default=None,
+    help="Medium when the format does not say.",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="TOML mapping for --adapter mapping.",
+)
+@click.option(
+    "--quarantine",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Copy rejected files here with a reason.",
+)
 @click.option("--ocr", is_flag=True, help="OCR scans without a text layer (needs dossierlink[ocr]).")
-@click.option("--no-reconcile", is_flag=True, help="Only store; reconcile later with `dossierlink reconcile`.")
+@click.option(
+    "--no-reconcile", is_flag=True, help="Only store; reconcile later with `dossierlink reconcile`."
+)
 @click.option(
     "--root",
     type=click.Path(exists=True, file_okay=False),
@@ -320,7 +341,9 @@ def divergences_cmd(
         ids = ", ".join(i.value for i in d.identifiers if i.kind.value == "parketnummer") or (
             d.identifiers[0].value if d.identifiers else "-"
         )
-        click.echo(f"{d.id}  {d.severity.value:<8} {d.kind.value:<20} {d.organisation:<12} {ids:<14} {_mask(d.message)}")
+        click.echo(
+            f"{d.id}  {d.severity.value:<8} {d.kind.value:<20} {d.organisation:<12} {ids:<14} {_mask(d.message)}"
+        )
     click.echo(f"{len(items)} divergences.", err=True)
 
 
@@ -351,7 +374,9 @@ def verify(ctx: click.Context, as_json: bool) -> None:
     """Fixity: recompute sha256 of every ingested file; exit 1 if any changed."""
     r = chain_from(ctx, create=False).verify()
     if as_json:
-        click.echo(json.dumps({"unchanged": r.unchanged, "changed": r.changed, "missing": r.missing}, indent=2))
+        click.echo(
+            json.dumps({"unchanged": r.unchanged, "changed": r.changed, "missing": r.missing}, indent=2)
+        )
     else:
         for p in r.changed:
             click.echo(f"changed: {p}")

@@ -12,8 +12,15 @@ __all__ = ["commands"]
 
 
 @click.command("demo")
-@click.option("--samples", type=click.Path(file_okay=False, path_type=Path), default=None, help="The samples folder.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("dossierlink-demo"), show_default=True)
+@click.option(
+    "--samples", type=click.Path(file_okay=False, path_type=Path), default=None, help="The samples folder."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dossierlink-demo"),
+    show_default=True,
+)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
 def demo_cmd(samples: Path | None, out: Path, lang: str) -> None:
     """Ingest every sample export and scan into a fresh store, reconcile, and print the reports."""

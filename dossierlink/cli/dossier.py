@@ -26,7 +26,9 @@ def dossier_cmd(ctx: click.Context, identifier: str, as_json: bool, reveal: bool
     if detail is None:
         raise click.ClickException(f"No dossier has the identifier {identifier!r}.")
     if reveal:
-        chain.log_disclosure(what=f"dossier {identifier}", level="dossier", fmt="json" if as_json else "text", revealed=True)
+        chain.log_disclosure(
+            what=f"dossier {identifier}", level="dossier", fmt="json" if as_json else "text", revealed=True
+        )
     if as_json:
         out = {
             "dossier_id": detail.dossier_id,
@@ -53,13 +55,15 @@ def dossier_cmd(ctx: click.Context, identifier: str, as_json: bool, reveal: bool
     echo("")
     echo(click.style("Documenten", bold=True) + "  (d = digitaal, p = papier; pagina's)")
     matrix = dossier_matrix(detail.records)
-    columns = [(o, m) for o in orgs for m in ("digital", "paper") if any((o, m) in row["cells"] for row in matrix)]
-    header = f"  {'document':<24} {'soort':<30}" + "".join(f" {o[:11] + ('/d' if m == 'digital' else '/p'):>14}" for o, m in columns)
+    columns = [
+        (o, m) for o in orgs for m in ("digital", "paper") if any((o, m) in row["cells"] for row in matrix)
+    ]
+    header = f"  {'document':<24} {'soort':<30}" + "".join(
+        f" {o[:11] + ('/d' if m == 'digital' else '/p'):>14}" for o, m in columns
+    )
     echo(header)
     for row in matrix:
-        cells = "".join(
-            f" {_cell(row['cells'].get((o, m))):>14}" for o, m in columns
-        )
+        cells = "".join(f" {_cell(row['cells'].get((o, m))):>14}" for o, m in columns)
         echo(f"  {row['key'][:24]:<24} {row['type'][:30]:<30}{cells}")
     persons = [(r.organisation, p) for r in detail.records for p in r.persons]
     if persons:
@@ -67,9 +71,17 @@ def dossier_cmd(ctx: click.Context, identifier: str, as_json: bool, reveal: bool
         echo(click.style("Personen", bold=True))
         for org, p in persons:
             bsn = (p.bsn if reveal else mask_bsn(p.bsn)) if p.bsn else "-"
-            born = str(p.geboortedatum) if reveal and p.geboortedatum else ("****-**-**" if p.geboortedatum else "-")
-            echo(f"  {org:<13} {p.role.value:<12} {p.display_name:<32} geb. {born:<10}  BSN {bsn}  SKN {p.skn or '-'}")
-    events = sorted(((e.date, r.organisation, e) for r in detail.records for e in r.events), key=lambda t: (t[0], t[1]))
+            born = (
+                str(p.geboortedatum)
+                if reveal and p.geboortedatum
+                else ("****-**-**" if p.geboortedatum else "-")
+            )
+            echo(
+                f"  {org:<13} {p.role.value:<12} {p.display_name:<32} geb. {born:<10}  BSN {bsn}  SKN {p.skn or '-'}"
+            )
+    events = sorted(
+        ((e.date, r.organisation, e) for r in detail.records for e in r.events), key=lambda t: (t[0], t[1])
+    )
     if events:
         echo("")
         echo(click.style("Tijdlijn", bold=True))

@@ -35,7 +35,15 @@ def test_the_design_examples_parse() -> None:
 
 @pytest.mark.parametrize(
     "printed",
-    ["10/600040-08", "10-600040-08", "10.600040.08", " 10 / 600040 - 08 ", "1060004008", "10/600040-08 VON", "10/600040-08 (TUL)"],
+    [
+        "10/600040-08",
+        "10-600040-08",
+        "10.600040.08",
+        " 10 / 600040 - 08 ",
+        "1060004008",
+        "10/600040-08 VON",
+        "10/600040-08 (TUL)",
+    ],
 )
 def test_a_parketnummer_printed_either_way_is_one_parketnummer(printed: str) -> None:
     assert normalise(IdentifierKind.PARKETNUMMER, printed) == "10/600040-08"

@@ -51,7 +51,9 @@ def test_a_record_bridging_two_dossiers_merges_them_and_the_merge_is_recorded(st
     (first,) = add(store, "a", record("politie", ("pv", "PL07B3 2023123456-1")))
     (second,) = add(store, "b", record("om", ("parketnummer", "10/600040-08")))
     assert first != second
-    (merged,) = add(store, "c", record("rechtspraak", ("pv", "PL07B3 2023123456-1"), ("parketnummer", "10/600040-08")))
+    (merged,) = add(
+        store, "c", record("rechtspraak", ("pv", "PL07B3 2023123456-1"), ("parketnummer", "10/600040-08"))
+    )
     assert merged == min(first, second)
     assert store.live_dossier_ids() == [merged]
     assert len(store.dossier_records(merged)) == 3
@@ -93,10 +95,26 @@ def test_an_invalid_identifier_never_links_dossiers(store_path: Path) -> None:
 
 def test_a_new_version_of_an_export_replaces_what_the_old_version_said(store_path: Path) -> None:
     store = Store(store_path)
-    store.add_source(path="/in/om.json", sha256="1" * 64, size=1, mtime=1, adapter="t", organisation="om",
-                     medium="digital", records=[record("om", ("parketnummer", "10/600040-08"), docs=("A", "B"))])
-    store.add_source(path="/in/om.json", sha256="2" * 64, size=1, mtime=2, adapter="t", organisation="om",
-                     medium="digital", records=[record("om", ("parketnummer", "10/600040-08"), docs=("A",))])
+    store.add_source(
+        path="/in/om.json",
+        sha256="1" * 64,
+        size=1,
+        mtime=1,
+        adapter="t",
+        organisation="om",
+        medium="digital",
+        records=[record("om", ("parketnummer", "10/600040-08"), docs=("A", "B"))],
+    )
+    store.add_source(
+        path="/in/om.json",
+        sha256="2" * 64,
+        size=1,
+        mtime=2,
+        adapter="t",
+        organisation="om",
+        medium="digital",
+        records=[record("om", ("parketnummer", "10/600040-08"), docs=("A",))],
+    )
     (d,) = store.live_dossier_ids()
     assert [doc.key for r in store.dossier_records(d) for doc in r.documents] == ["A"]
     statuses = [r["status"] for r in store.query("SELECT status FROM sources ORDER BY id")]
@@ -137,9 +155,16 @@ def test_divergence_lifecycle_keeps_history(store_path: Path) -> None:
     store = Store(store_path)
     (d,) = add(store, "a", record("om", ("parketnummer", "10/600040-08")))
     div = Divergence(
-        id="mp-1", kind="missing_paper", severity="high", organisation="om", organisations=("om", "politie"),
-        identifiers=(Identifier.parse("parketnummer", "10/600040-08"),), subject="document:X",
-        expected="in het papieren dossier", found="ontbreekt", message="m",
+        id="mp-1",
+        kind="missing_paper",
+        severity="high",
+        organisation="om",
+        organisations=("om", "politie"),
+        identifiers=(Identifier.parse("parketnummer", "10/600040-08"),),
+        subject="document:X",
+        expected="in het papieren dossier",
+        found="ontbreekt",
+        message="m",
     )
     t0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     assert store.apply_divergences(d, [div], now=t0)["new"] == 1
