@@ -234,7 +234,7 @@ class Chain:
     def reconcile(
         self,
         *,
-        all: bool = False,  # noqa: A002 - mirrors the CLI flag
+        all: bool = False,
         dossier_ids: Sequence[int] | None = None,
         now: dt.datetime | None = None,
         kind: str | None = None,
@@ -476,9 +476,7 @@ class Chain:
         return VerifyResult(tuple(unchanged), tuple(changed), tuple(missing))
 
 
-def open(  # noqa: A001 - the sqlite-utils idiom: dossierlink.open("chain.db")
-    path: str | Path | None = None, *, config: Any = None, create: bool = True
-) -> Chain:
+def open(path: str | Path | None = None, *, config: Any = None, create: bool = True) -> Chain:
     """Open (or create) a store. Without a path: the config's store, $DOSSIERLINK_DB, ./dossierlink.db."""
     if path is None:
         cfg_path = getattr(config, "store_path", None)

@@ -13,11 +13,11 @@ from enum import StrEnum
 import attrs
 
 __all__ = [
+    "LINKING_KINDS",
     "BsnError",
     "EcliError",
     "IdentifierError",
     "IdentifierKind",
-    "LINKING_KINDS",
     "Parketnummer",
     "ParketnummerError",
     "PvNumber",
