@@ -59,7 +59,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 _ADDED = {"toegevoegd", "toevoegen", "added", "add", "+", "nieuw", "ingevoegd"}
 _REMOVED = {"verwijderd", "verwijderen", "removed", "remove", "-", "onttrokken", "uitgenomen"}
-_HEADER_LINE_RE = re.compile(r"^\s*#?\s*(parketnummer|organisatie|organisation)\s*[:;,=]\s*(.+?)\s*[;,]*\s*$", re.I)
+_HEADER_LINE_RE = re.compile(
+    r"^\s*#?\s*(parketnummer|organisatie|organisation)\s*[:;,=]\s*(.+?)\s*[;,]*\s*$", re.I
+)
 _DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
@@ -137,7 +139,9 @@ class InventoryCsvAdapter(Adapter):
         try:
             size = path.stat().st_size
             if size > MAX_BYTES:
-                raise AdapterError(path, f"the file is {size // 1_048_576} MB, over the 50 MB limit for an inventory")
+                raise AdapterError(
+                    path, f"the file is {size // 1_048_576} MB, over the 50 MB limit for an inventory"
+                )
             raw = path.read_bytes()
         except OSError as exc:
             raise AdapterError(path, f"the file cannot be read ({exc.strerror or exc})") from None
@@ -154,8 +158,10 @@ class InventoryCsvAdapter(Adapter):
             if m and _preamble_value(m[1], m[2]):
                 preamble[m[1].lower().replace("organisation", "organisatie")] = m[2].strip().strip('"')
                 start += 1
-            elif not lines[start].strip() or lines[start].lstrip().startswith("#") or (
-                "inhoudsopgave" in lines[start].lower() and "actie" not in lines[start].lower()
+            elif (
+                not lines[start].strip()
+                or lines[start].lstrip().startswith("#")
+                or ("inhoudsopgave" in lines[start].lower() and "actie" not in lines[start].lower())
             ):
                 start += 1
             else:
@@ -306,7 +312,9 @@ class InventoryCsvAdapter(Adapter):
                 if ident.kind is IdentifierKind.PV and ident not in identifiers:
                     identifiers.append(ident)
         if not parketnummer:
-            warnings.append("no parketnummer in a column, a header line or the folder: linked by PV numbers only")
+            warnings.append(
+                "no parketnummer in a column, a header line or the folder: linked by PV numbers only"
+            )
         return Record(
             organisation=organisation,
             medium=Medium.PAPER,

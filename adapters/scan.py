@@ -8,6 +8,7 @@ Options (``Hints.options``): ``folder_pattern`` (default ``{organisation}/{parke
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import tempfile
@@ -50,6 +51,11 @@ def _key_from_name(path: Path) -> str | None:
         return parse_pv_number(stem).normalised
     except PvNumberError:
         return None
+
+
+def _naive(when: dt.datetime | None) -> dt.datetime | None:
+    """Local wall-clock time without tzinfo, as the other adapters give dates."""
+    return when.replace(tzinfo=None) if when is not None and when.tzinfo is not None else when
 
 
 class ScanAdapter(Adapter):
@@ -143,7 +149,7 @@ class ScanAdapter(Adapter):
                     page_count=summary.page_count,
                     sha256=provenance.sha256,
                     source_location=f"{path} (key from the file name)",
-                    modified=summary.created,
+                    modified=_naive(summary.created),
                     page_labels=(None,) * summary.page_count,
                     identifiers=(pv, *folder_ids),
                     integriteit=f"sha256:{provenance.sha256}",
@@ -236,9 +242,7 @@ class ScanAdapter(Adapter):
                 f"{doc.locator} ({key}): the page labels show missing pages "
                 f"{', '.join(map(str, doc.missing_pages))} of {max(lab[1] for lab in doc.page_labels if lab)}"
             )
-        modified = doc.printed or summary.created
-        if modified is not None and modified.tzinfo is not None:
-            modified = modified.replace(tzinfo=None)
+        modified = doc.printed or _naive(summary.created)
         return Document(
             organisation=organisation,
             medium=Medium.PAPER,

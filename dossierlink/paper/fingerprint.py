@@ -15,18 +15,25 @@ import unicodedata
 from collections.abc import Iterable
 
 __all__ = [
+    "CONTAINED_THRESHOLD",
     "FINGERPRINT_K",
     "SAME_TEXT_THRESHOLD",
     "fingerprint",
+    "fingerprint_containment",
     "fingerprint_similarity",
     "normalise_words",
+    "same_text",
     "shingles",
 ]
 
 FINGERPRINT_K = 256  # hashes kept: standard error of the estimate about 0.03 at J = 0.5
 SHINGLE_WORDS = 2
-# Above this a scan and a digital document carry the same text (measured, docs/formats/scan.md).
-SAME_TEXT_THRESHOLD = 0.80
+# A scan carries the same text as a digital document when their similarity reaches
+# SAME_TEXT_THRESHOLD, or when nearly all of the scan's text is in the original
+# (CONTAINED_THRESHOLD: the scan lost pages but holds no other text). Measured on the
+# samples, see docs/formats/scan.md.
+SAME_TEXT_THRESHOLD = 0.85
+CONTAINED_THRESHOLD = 0.95
 _PREFIX = "mh1"
 
 # Fold the characters OCR confuses onto one: the fingerprint compares shapes, not spelling.
@@ -102,10 +109,38 @@ def fingerprint_similarity(a: str, b: str) -> float:
     _, hb = _decode(b)
     if not ha or not hb:
         return 0.0
-    k = min(len(ha), len(hb), FINGERPRINT_K) if len(ha) >= FINGERPRINT_K or len(hb) >= FINGERPRINT_K else None
     sa, sb = set(ha), set(hb)
     union = sorted(sa | sb)
-    if k is not None:
-        union = union[:k]
+    if len(ha) >= FINGERPRINT_K or len(hb) >= FINGERPRINT_K:
+        union = union[: min(len(ha), len(hb))]
     both = sum(1 for h in union if h in sa and h in sb)
     return both / len(union)
+
+
+def fingerprint_containment(part: str, whole: str) -> float:
+    """Estimated share of ``part``'s shingles that ``whole`` also has, 0.0 .. 1.0.
+
+    Near 1 when ``part`` is ``whole`` with pages missing (a scan that lost pages still holds
+    only the original's text); clearly lower when ``part`` says things ``whole`` does not.
+    """
+    _, hp = _decode(part)
+    _, hw = _decode(whole)
+    if not hp or not hw:
+        return 0.0
+    # Hashes above a truncated sketch's largest value are unknown to it: compare below both.
+    limit = min(hp[-1] if len(hp) >= FINGERPRINT_K else 2**64, hw[-1] if len(hw) >= FINGERPRINT_K else 2**64)
+    sw = set(hw)
+    considered = [h for h in hp if h <= limit]
+    if not considered:
+        return 0.0
+    return sum(1 for h in considered if h in sw) / len(considered)
+
+
+def same_text(paper: str, digital: str) -> bool:
+    """True when the paper version's fingerprint says it is a copy of the digital one.
+
+    Missing pages alone do not make it another text (pages_missing reports those).
+    """
+    if fingerprint_similarity(paper, digital) >= SAME_TEXT_THRESHOLD:
+        return True
+    return fingerprint_containment(paper, digital) >= CONTAINED_THRESHOLD

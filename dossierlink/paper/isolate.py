@@ -11,6 +11,7 @@ each call borrows its own worker.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pickle
 import select
@@ -132,10 +133,8 @@ class _Worker:
         except Exception:
             pass
         for stream in (self.stdin, self.stdout):
-            try:
+            with contextlib.suppress(Exception):
                 stream.close()
-            except Exception:
-                pass
 
     def stop(self) -> None:
         try:

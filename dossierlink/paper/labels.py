@@ -15,7 +15,19 @@ __all__ = [
 # Characters OCR engines print for digits: O/o for 0, I/l/|/i for 1, S for 5, B for 8, Z for 2.
 _OCR_DIGITS = "0-9OoIl|iSsBZz"
 _TO_DIGIT = str.maketrans(
-    {"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "i": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2"}
+    {
+        "O": "0",
+        "o": "0",
+        "I": "1",
+        "l": "1",
+        "|": "1",
+        "i": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+    }
 )
 
 # "pagina", "Paglna", "Pagína", "pag.", "pg", "blad", "bIad", "page"; "van" / "of" / "/".

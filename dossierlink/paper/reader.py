@@ -9,6 +9,7 @@ for untrusted input: that adds a time and a memory limit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib
@@ -188,10 +189,8 @@ def _meta(reader: Any, warnings: list[str]) -> dict[str, Any]:
             except Exception:
                 pass
         for key, attr in (("created", "creation_date"), ("modified", "modification_date")):
-            try:
+            with contextlib.suppress(Exception):
                 found[key] = getattr(meta, attr)
-            except Exception:
-                pass
     except Exception as exc:
         warnings.append(f"the document information cannot be read ({type(exc).__name__})")
     return found
@@ -246,16 +245,22 @@ def read_pdf(path: Path, *, limits: PdfLimits | None = None) -> PdfSummary:
         ) from None
     except LimitReachedError as exc:
         raise PdfError(
-            path, f"a stream in the PDF inflates past pypdf's safety limit (a decompression bomb?): {exc}", "bomb"
+            path,
+            f"a stream in the PDF inflates past pypdf's safety limit (a decompression bomb?): {exc}",
+            "bomb",
         ) from None
     except MemoryError:
         raise PdfError(path, "reading the PDF needs more memory than allowed", "memory") from None
     except RecursionError:
-        raise PdfError(path, "the PDF is corrupt: its object structure nests without end", "corrupt") from None
+        raise PdfError(
+            path, "the PDF is corrupt: its object structure nests without end", "corrupt"
+        ) from None
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
         raise PdfError(path, f"the PDF is corrupt: {type(exc).__name__}: {exc}", "corrupt") from None
     except Exception as exc:  # pypdf can fail in many ways on hostile input: never crash
-        raise PdfError(path, f"pypdf could not read the PDF: {type(exc).__name__}: {exc}", "corrupt") from None
+        raise PdfError(
+            path, f"pypdf could not read the PDF: {type(exc).__name__}: {exc}", "corrupt"
+        ) from None
     return PdfSummary(
         path=str(path),
         size=size,
