@@ -9,18 +9,31 @@ from typing import Any
 
 import attrs
 
+from dossierlink.identifiers import IdentifierKind
 from dossierlink.schema import (
     Divergence,
     Document,
+    DocumentType,
     Event,
+    EventKind,
     Identifier,
+    InventoryAction,
     InventoryEntry,
+    Medium,
     Person,
     Provenance,
     Record,
+    Role,
 )
 
-__all__ = ["divergence_to_dict", "dumps", "record_from_dict", "record_to_dict"]
+__all__ = [
+    "divergence_to_dict",
+    "dumps",
+    "record_from_dict",
+    "record_from_payload",
+    "record_to_dict",
+    "record_to_payload",
+]
 
 
 def _plain(value: Any) -> Any:
@@ -104,4 +117,122 @@ def record_from_dict(d: dict[str, Any]) -> Record:
         inventory=tuple(_inventory(x) for x in d.get("inventory", ())),
         warnings=tuple(d.get("warnings", ())),
         unreadable=d.get("unreadable"),
+    )
+
+
+# --- the store's compact payload -------------------------------------------------------------
+# Records are written once and read on every reconcile: the payload leaves out defaults, and
+# reading trusts what this module wrote (no validators re-run), which makes loading several
+# times faster than ``record_from_dict``. Anything the store did not write goes through
+# ``record_from_dict`` and full validation.
+
+_ENUMS: dict[str, dict[str, Any]] = {}
+
+
+def _enum_value(enum_cls: Any, value: Any) -> Any:
+    table = _ENUMS.get(enum_cls.__name__)
+    if table is None:
+        table = dict(enum_cls._value2member_map_)
+        _ENUMS[enum_cls.__name__] = table
+    return table[value]
+
+
+def _defaults(cls: type) -> tuple[tuple[str, Any, bool], ...]:
+    out = []
+    for f in attrs.fields(cls):
+        if isinstance(f.default, attrs.Factory):
+            out.append((f.name, f.default.factory, True))  # type: ignore[union-attr]
+        else:
+            out.append((f.name, f.default, False))
+    return tuple(out)
+
+
+_FIELDS: dict[type, tuple[tuple[str, Any, bool], ...]] = {}
+
+
+def _compact(value: Any) -> Any:
+    if attrs.has(type(value)):
+        fields = _FIELDS.get(type(value)) or _FIELDS.setdefault(type(value), _defaults(type(value)))
+        out: dict[str, Any] = {}
+        for name, default, is_factory in fields:
+            v = getattr(value, name)
+            if (not is_factory and v == default and v is not attrs.NOTHING) or v is None or v == ():
+                continue
+            out[name] = _compact(v)
+        return out
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_compact(v) for v in value]
+    return value
+
+
+def record_to_payload(record: Record) -> str:
+    """The store's JSON for a record: defaults left out."""
+    return json.dumps(_compact(record), ensure_ascii=False, separators=(",", ":"))
+
+
+def _new(cls: type, values: dict[str, Any]) -> Any:
+    fields = _FIELDS.get(cls) or _FIELDS.setdefault(cls, _defaults(cls))
+    obj: Any = object.__new__(cls)
+    for name, default, is_factory in fields:
+        v = values[name] if name in values else (default() if is_factory else default)
+        object.__setattr__(obj, name, v)
+    return obj
+
+
+def _ident_fast(d: dict[str, Any]) -> Identifier:
+    d["kind"] = _enum_value(IdentifierKind, d["kind"])
+    d.setdefault("raw", d["value"])
+    return _new(Identifier, d)  # type: ignore[no-any-return]
+
+
+def record_from_payload(payload: str) -> Record:
+    """Read what :func:`record_to_payload` wrote (trusted: no validators run again)."""
+    d = json.loads(payload)
+    for i, doc in enumerate(docs := d.get("documents", ())):
+        doc["medium"] = _enum_value(Medium, doc["medium"])
+        if "type" in doc:
+            doc["type"] = _enum_value(DocumentType, doc["type"])
+        if "date" in doc:
+            doc["date"] = dt.date.fromisoformat(doc["date"])
+        if "modified" in doc:
+            doc["modified"] = dt.datetime.fromisoformat(doc["modified"])
+        if "page_labels" in doc:
+            doc["page_labels"] = tuple(tuple(x) if x is not None else None for x in doc["page_labels"])
+        if "identifiers" in doc:
+            doc["identifiers"] = tuple(_ident_fast(x) for x in doc["identifiers"])
+        docs[i] = _new(Document, doc)
+    for i, p in enumerate(persons := d.get("persons", ())):
+        if "role" in p:
+            p["role"] = _enum_value(Role, p["role"])
+        if "geboortedatum" in p:
+            p["geboortedatum"] = dt.date.fromisoformat(p["geboortedatum"])
+        persons[i] = _new(Person, p)
+    for i, e in enumerate(events := d.get("events", ())):
+        e["kind"] = _enum_value(EventKind, e["kind"])
+        e["date"] = dt.date.fromisoformat(e["date"])
+        events[i] = _new(Event, e)
+    for i, inv in enumerate(inventory := d.get("inventory", ())):
+        inv["action"] = _enum_value(InventoryAction, inv["action"])
+        inv["at"] = dt.datetime.fromisoformat(inv["at"])
+        if "type" in inv:
+            inv["type"] = _enum_value(DocumentType, inv["type"])
+        inventory[i] = _new(InventoryEntry, inv)
+    return _new(  # type: ignore[no-any-return]
+        Record,
+        {
+            "organisation": d["organisation"],
+            "medium": _enum_value(Medium, d["medium"]),
+            "provenance": _new(Provenance, d["provenance"]),
+            "identifiers": tuple(_ident_fast(x) for x in d.get("identifiers", ())),
+            "documents": tuple(docs),
+            "persons": tuple(persons),
+            "events": tuple(events),
+            "inventory": tuple(inventory),
+            "warnings": tuple(d.get("warnings", ())),
+            "unreadable": d.get("unreadable"),
+        },
     )

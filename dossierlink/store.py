@@ -21,7 +21,7 @@ from sqlite_utils.migrations import Migrations
 
 from dossierlink.identifiers import LINKING_KINDS, IdentifierError, IdentifierKind, normalise
 from dossierlink.schema import Divergence, Identifier, Record, Status
-from dossierlink.serialize import record_from_dict, record_to_dict
+from dossierlink.serialize import record_from_payload, record_to_payload
 
 __all__ = ["BUSY_TIMEOUT_S", "IngestedFile", "Store", "StoreError", "utcnow"]
 
@@ -489,7 +489,7 @@ class Store:
     def _insert_record(
         self, conn: sqlite3.Connection, record: Record, source_id: int, dossier_id: int
     ) -> None:
-        payload = json.dumps(record_to_dict(record), ensure_ascii=False, separators=(",", ":"))
+        payload = record_to_payload(record)
         cur = conn.execute(
             "INSERT INTO records (source_id, dossier_id, organisation, medium, locator, payload) "
             "VALUES (?,?,?,?,?,?)",
@@ -628,7 +628,7 @@ class Store:
         rows = self.conn.execute(
             "SELECT payload FROM records WHERE dossier_id = ? ORDER BY id", [dossier_id]
         ).fetchall()
-        return tuple(record_from_dict(json.loads(r[0])) for r in rows)
+        return tuple(record_from_payload(r[0]) for r in rows)
 
     def dossier_batch(
         self, dossier_ids: Sequence[int]
@@ -647,7 +647,7 @@ class Store:
             f"SELECT dossier_id, payload FROM records WHERE dossier_id IN ({marks}) ORDER BY id",
             list(dossier_ids),
         ):
-            out[int(did)][1].append(record_from_dict(json.loads(payload)))
+            out[int(did)][1].append(record_from_payload(payload))
         return {d: (tuple(i), tuple(r)) for d, (i, r) in out.items()}
 
     def dossier_anchor(self, dossier_id: int) -> str | None:
