@@ -138,10 +138,11 @@ def _enum_value(enum_cls: Any, value: Any) -> Any:
 
 
 def _defaults(cls: type) -> tuple[tuple[str, Any, bool], ...]:
-    out = []
+    out: list[tuple[str, Any, bool]] = []
     for f in attrs.fields(cls):
-        if isinstance(f.default, attrs.Factory):
-            out.append((f.name, f.default.factory, True))  # type: ignore[union-attr]
+        factory = getattr(f.default, "factory", None)  # an attrs.Factory default
+        if factory is not None:
+            out.append((f.name, factory, True))
         else:
             out.append((f.name, f.default, False))
     return tuple(out)
