@@ -26,6 +26,7 @@ __all__ = ["Chain", "DossierDetail", "IngestSummary", "ReconcileSummary", "Verif
 
 DEFAULT_DB = "dossierlink.db"
 RECONCILE_BATCH = 500
+PARALLEL_FROM = 5_000  # dossiers; below this a second process costs more than it saves
 
 
 @attrs.frozen
@@ -238,10 +239,12 @@ class Chain:
         dossier_ids: Sequence[int] | None = None,
         now: dt.datetime | None = None,
         kind: str | None = None,
+        workers: int | None = None,
     ) -> ReconcileSummary:
-        """Reconcile the dossiers that changed (default), the given ones, or ``all``."""
-        from dossierlink.reconcile import DossierView, reconcile_dossier
+        """Reconcile the dossiers that changed (default), the given ones, or ``all``.
 
+        Large runs use ``workers`` processes (default: up to 4 from 5,000 dossiers on).
+        """
         now = now or utcnow()
         config = self.reconcile_config()
         if all:
@@ -252,19 +255,34 @@ class Chain:
             ids = self.store.live_dossier_ids(dirty_only=True)
         run_id = self.store.start_run(kind or ("full" if all else "incremental"), now=now)
         totals = {"new": 0, "kept": 0, "reopened": 0, "resolved": 0}
-        # Batches: two reads and one write transaction per batch, not per dossier.
-        for start in range(0, len(ids), RECONCILE_BATCH):
-            batch = ids[start : start + RECONCILE_BATCH]
-            loaded = self.store.dossier_batch(batch)
-            results = [
-                (dossier_id, reconcile_dossier(DossierView(dossier_id, idents, records), config, now))
-                for dossier_id, (idents, records) in loaded.items()
-            ]
-            with self.store.transaction():
-                for dossier_id, found in results:
-                    counts = self.store.apply_divergences(dossier_id, found, now=now, run_id=run_id)
-                    for k, v in counts.items():
-                        totals[k] += v
+        batches = [ids[i : i + RECONCILE_BATCH] for i in range(0, len(ids), RECONCILE_BATCH)]
+        if workers is None:
+            workers = min(os.cpu_count() or 1, 4) if len(ids) >= PARALLEL_FROM else 1
+        # Batches: two reads and one write transaction per batch, not per dossier. With
+        # workers, child processes read and reconcile (pure) while this process writes.
+        results_iter: Iterator[list[tuple[int, list[Divergence]]]]
+        if workers > 1 and len(batches) > 1:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork")
+            pool = ctx.Pool(
+                workers, initializer=_reconcile_worker_init, initargs=(str(self.path), config, now)
+            )
+            results_iter = pool.imap(_reconcile_worker_batch, batches)
+        else:
+            pool = None
+            results_iter = (_reconcile_batch(self.store, batch, config, now) for batch in batches)
+        try:
+            for results in results_iter:
+                with self.store.transaction():
+                    for dossier_id, found in results:
+                        counts = self.store.apply_divergences(dossier_id, found, now=now, run_id=run_id)
+                        for k, v in counts.items():
+                            totals[k] += v
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
         self.store.finish_run(run_id, now=now)
         open_total = self.store.conn.execute(
             "SELECT count(*) FROM divergences WHERE status IN ('open','acknowledged')"
@@ -474,6 +492,32 @@ class Chain:
                 continue
             (unchanged if digest == row["sha256"] else changed).append(row["path"])
         return VerifyResult(tuple(unchanged), tuple(changed), tuple(missing))
+
+
+# --- reconcile workers (module level so they pickle) -----------------------------------------
+
+_worker_state: dict[str, Any] = {}
+
+
+def _reconcile_batch(
+    store: Store, batch: Sequence[int], config: Any, now: dt.datetime
+) -> list[tuple[int, list[Divergence]]]:
+    from dossierlink.reconcile import DossierView, reconcile_dossier
+
+    return [
+        (dossier_id, reconcile_dossier(DossierView(dossier_id, idents, records), config, now))
+        for dossier_id, (idents, records) in store.dossier_batch(batch).items()
+    ]
+
+
+def _reconcile_worker_init(path: str, config: Any, now: dt.datetime) -> None:
+    _worker_state["store"] = Store(path, create=False, readonly=True)
+    _worker_state["config"] = config
+    _worker_state["now"] = now
+
+
+def _reconcile_worker_batch(batch: Sequence[int]) -> list[tuple[int, list[Divergence]]]:
+    return _reconcile_batch(_worker_state["store"], batch, _worker_state["config"], _worker_state["now"])
 
 
 def open(path: str | Path | None = None, *, config: Any = None, create: bool = True) -> Chain:

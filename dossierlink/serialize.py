@@ -195,21 +195,21 @@ def record_from_payload(payload: str) -> Record:
     d = json.loads(payload)
     for i, doc in enumerate(docs := d.get("documents", ())):
         doc["medium"] = _enum_value(Medium, doc["medium"])
-        if "type" in doc:
+        if doc.get("type") is not None:
             doc["type"] = _enum_value(DocumentType, doc["type"])
-        if "date" in doc:
+        if doc.get("date") is not None:
             doc["date"] = dt.date.fromisoformat(doc["date"])
-        if "modified" in doc:
+        if doc.get("modified") is not None:
             doc["modified"] = dt.datetime.fromisoformat(doc["modified"])
-        if "page_labels" in doc:
+        if doc.get("page_labels") is not None:
             doc["page_labels"] = tuple(tuple(x) if x is not None else None for x in doc["page_labels"])
-        if "identifiers" in doc:
+        if doc.get("identifiers") is not None:
             doc["identifiers"] = tuple(_ident_fast(x) for x in doc["identifiers"])
         docs[i] = _new(Document, doc)
     for i, p in enumerate(persons := d.get("persons", ())):
-        if "role" in p:
+        if p.get("role") is not None:
             p["role"] = _enum_value(Role, p["role"])
-        if "geboortedatum" in p:
+        if p.get("geboortedatum") is not None:
             p["geboortedatum"] = dt.date.fromisoformat(p["geboortedatum"])
         persons[i] = _new(Person, p)
     for i, e in enumerate(events := d.get("events", ())):
@@ -219,7 +219,7 @@ def record_from_payload(payload: str) -> Record:
     for i, inv in enumerate(inventory := d.get("inventory", ())):
         inv["action"] = _enum_value(InventoryAction, inv["action"])
         inv["at"] = dt.datetime.fromisoformat(inv["at"])
-        if "type" in inv:
+        if inv.get("type") is not None:
             inv["type"] = _enum_value(DocumentType, inv["type"])
         inventory[i] = _new(InventoryEntry, inv)
     return _new(  # type: ignore[no-any-return]
