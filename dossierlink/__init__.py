@@ -6,4 +6,4 @@ __version__ = "0.1.0"
 
 __all__ = ["Chain", "__version__", "open"]
 
-from dossierlink.api import Chain, open  # noqa: E402
+from dossierlink.api import Chain, open

@@ -41,7 +41,7 @@ DEFAULT_IGNORE: tuple[str, ...] = (".*", "*.tmp", "*.part", "~$*", "*.crdownload
 PASS_THROUGH_SECTIONS = ("reconcile", "chain", "privacy", "organisations", "report")
 
 
-class ConfigError(Exception):
+class ConfigError(ValueError):
     """A configuration file that cannot be read at all (missing, not TOML). Names file and line."""
 
 
@@ -122,17 +122,20 @@ class Config:
         return cls.from_mapping(data, found.parent, source=found)
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], base_dir: str | os.PathLike[str], *, source: Path | None = None) -> Config:
+    def from_mapping(
+        cls, data: Mapping[str, Any], base_dir: str | os.PathLike[str], *, source: Path | None = None
+    ) -> Config:
         """Build a Config from a parsed TOML table; mistakes are collected in ``problems``."""
         parser = _Parser(Path(base_dir).expanduser().absolute(), source)
         return parser.parse(data)
 
     # -- checks -----------------------------------------------------------------------------------
 
-    def check(self, *, adapters: Mapping[str, object] | None = None) -> list[str]:
+    def check(self, *, adapters: Mapping[str, object] | None = None, folders: bool = True) -> list[str]:
         """Every mistake in the configuration, one sentence each; empty when it is good.
 
-        ``adapters`` maps the installed adapter names (default: the entry-point registry).
+        ``adapters`` maps the installed adapter names (default: the entry-point registry);
+        ``folders=False`` leaves out missing or unreadable inbox folders (the daemon waits for those).
         """
         where = f"{self.source}: " if self.source else ""
         problems = [f"{where}{p}" for p in self.problems]
@@ -144,7 +147,9 @@ class Config:
         watched: list[tuple[InboxConfig, Path]] = []
         for i, inbox in enumerate(self.inboxes, 1):
             here = f"{where}[[inbox]] #{i} ({inbox.path})"
-            if not inbox.path.exists():
+            if not folders:
+                pass
+            elif not inbox.path.exists():
                 problems.append(f"{here}: the folder does not exist; create it or fix `path`.")
             elif not inbox.path.is_dir():
                 problems.append(f"{here}: `path` is not a folder.")
@@ -158,14 +163,16 @@ class Config:
             if inbox.organisation is not None and inbox.organisation not in known_orgs:
                 problems.append(
                     f"{here}: organisation {inbox.organisation!r} is neither built in nor declared in "
-                    f"[organisations]; add `{inbox.organisation} = \"Full name\"` there or fix the spelling."
+                    f'[organisations]; add `{inbox.organisation} = "Full name"` there or fix the spelling.'
                 )
             watched.append((inbox, _real(inbox.path)))
         for a in range(len(watched)):
             for b in range(a + 1, len(watched)):
                 (ia, pa), (ib, pb) = watched[a], watched[b]
                 if pa == pb:
-                    problems.append(f"{where}inboxes {ia.path} and {ib.path} are the same folder; merge them.")
+                    problems.append(
+                        f"{where}inboxes {ia.path} and {ib.path} are the same folder; merge them."
+                    )
                 elif (_inside(pb, pa) and ia.recursive) or (_inside(pa, pb) and ib.recursive):
                     outer, inner = (ia, ib) if _inside(pb, pa) else (ib, ia)
                     problems.append(
@@ -178,7 +185,9 @@ class Config:
         for what, path in derived:
             real = _real(path)
             for inbox, inbox_real in watched:
-                if real == inbox_real or (_inside(real, inbox_real) and (inbox.recursive or real.parent == inbox_real)):
+                if real == inbox_real or (
+                    _inside(real, inbox_real) and (inbox.recursive or real.parent == inbox_real)
+                ):
                     problems.append(
                         f"{where}{what} ({path}) lies inside the watched inbox {inbox.path}: the daemon "
                         "never writes into a watched folder; move it outside."
@@ -236,9 +245,11 @@ class _Parser:
             self.note(f"{where} must be a folder or file path as a string, not {value!r}.")
             return None
         p = Path(os.path.expandvars(value.strip())).expanduser()
-        return (p if p.is_absolute() else self.base_dir / p).absolute()
+        return Path(os.path.normpath(p if p.is_absolute() else self.base_dir / p))
 
-    def number(self, where: str, value: Any, default: float, *, minimum: float, integer: bool = False) -> float:
+    def number(
+        self, where: str, value: Any, default: float, *, minimum: float, integer: bool = False
+    ) -> float:
         if integer and (not isinstance(value, int) or isinstance(value, bool)):
             self.note(f"{where} must be a whole number, not {value!r}.")
             return default
@@ -327,7 +338,9 @@ class _Parser:
             stability_seconds=self.number(
                 "[sync] stability_seconds", table.get("stability_seconds", 5.0), 5.0, minimum=0.0
             ),
-            rescan_minutes=self.number("[sync] rescan_minutes", table.get("rescan_minutes", 5.0), 5.0, minimum=0.0),
+            rescan_minutes=self.number(
+                "[sync] rescan_minutes", table.get("rescan_minutes", 5.0), 5.0, minimum=0.0
+            ),
             workers=int(self.number("[sync] workers", table.get("workers", 2), 2, minimum=1, integer=True)),
             log_format=self.choice("[sync] log_format", table.get("log_format", "text"), LOG_FORMATS, "text"),
             archive=archive,
@@ -386,7 +399,9 @@ class _Parser:
         if isinstance(extra, str):
             extra = [extra]
         if not isinstance(extra, list) or not all(isinstance(p, str) and p for p in extra):
-            self.note(f"{where} ignore must be a list of file name patterns such as ['*.bak'], not {extra!r}.")
+            self.note(
+                f"{where} ignore must be a list of file name patterns such as ['*.bak'], not {extra!r}."
+            )
         else:
             ignore.extend(p for p in extra if p not in ignore)
         name = raw.get("name", "")
@@ -404,7 +419,9 @@ class _Parser:
             medium=medium,
             recursive=recursive,
             mode=self.choice(f"{where} mode", raw.get("mode", "auto"), MODES, "auto"),
-            poll_interval=self.number(f"{where} poll_interval", raw.get("poll_interval", 5.0), 5.0, minimum=0.05),
+            poll_interval=self.number(
+                f"{where} poll_interval", raw.get("poll_interval", 5.0), 5.0, minimum=0.05
+            ),
             ignore=tuple(ignore),
             options=dict(options),
             name=name,

@@ -8,10 +8,8 @@ quarantined with a readable reason. No exception from a bad file escapes this mo
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
-import shutil
 import sqlite3
 import stat
 from collections.abc import Callable, Mapping
@@ -195,6 +193,14 @@ def ingest_file(
             records=records,
             now=now,
         )
+        if result.duplicate_of is not None:
+            return FileOutcome(
+                key,
+                "duplicate",
+                f"same content as {result.duplicate_of['path']}",
+                result.duplicate_of["adapter"],
+                sha,
+            )
         return FileOutcome(
             key,
             "ingested",
@@ -277,36 +283,18 @@ def ingest_file(
 def write_quarantine(
     path: Path, folder: Path, outcome: FileOutcome, *, now: dt.datetime, attempts: int = 1
 ) -> Path | None:
-    """Copy a rejected file into the quarantine folder with a ``.error.json`` sidecar.
+    """Copy a rejected file into ``folder/ingest/`` with a ``.error.json`` sidecar (original untouched)."""
+    from dossierlink.quarantine import quarantine_file
 
-    The original is never moved or changed. Files are created owner-only.
-    """
-    old_umask = os.umask(0o077)
+    details = {
+        "reason": outcome.reason,
+        "adapter": outcome.adapter,
+        "sha256": outcome.sha256,
+        "time": now.isoformat(),
+        "attempts": attempts,
+    }
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        stamp = now.strftime("%Y%m%dT%H%M%S")
-        target = folder / f"{stamp}-{(outcome.sha256 or 'nohash')[:12]}-{path.name}"
-        if path.is_file() and not path.is_symlink():
-            shutil.copyfile(path, target)
-        sidecar = target.with_name(target.name + ".error.json")
-        sidecar.write_text(
-            json.dumps(
-                {
-                    "file": str(path),
-                    "reason": outcome.reason,
-                    "adapter": outcome.adapter,
-                    "sha256": outcome.sha256,
-                    "time": now.isoformat(),
-                    "attempts": attempts,
-                },
-                ensure_ascii=False,
-                indent=2,
-            ),
-            encoding="utf-8",
-        )
-        return target
+        return quarantine_file(path, folder, "ingest", details, copy=not path.is_symlink())
     except OSError as exc:
         log.error("could not write quarantine copy of %s: %s", path, exc)
         return None
-    finally:
-        os.umask(old_umask)

@@ -230,6 +230,7 @@ class IngestedFile:
     dossier_ids: tuple[int, ...]
     records: int
     merges: int
+    duplicate_of: dict[str, Any] | None = attrs.field(default=None, eq=False, hash=False)
 
 
 def _create_owner_only(path: Path) -> None:
@@ -389,6 +390,32 @@ class Store:
         touched: set[int] = set()
         merges = 0
         with self.transaction() as conn:
+            # Checked again under the write lock: another process may have stored the same
+            # bytes since the caller's look-up (two workers, daemon and CLI at once).
+            original = conn.execute(
+                "SELECT id, path, adapter, organisation, medium FROM sources "
+                "WHERE sha256 = ? AND status = 'ingested' ORDER BY id LIMIT 1",
+                [sha256],
+            ).fetchone()
+            if original is not None:
+                cur = conn.execute(
+                    "INSERT INTO sources (path, sha256, size, mtime, adapter, organisation, medium, status, "
+                    "first_seen, ingested_at, duplicate_of) VALUES (?,?,?,?,?,?,?, 'duplicate', ?, ?, ?)",
+                    [
+                        path,
+                        sha256,
+                        size,
+                        mtime,
+                        original[2],
+                        original[3],
+                        original[4],
+                        _iso(now),
+                        _iso(now),
+                        original[0],
+                    ],
+                )
+                dup = {"id": original[0], "path": original[1], "adapter": original[2]}
+                return IngestedFile(int(cur.lastrowid or 0), (), 0, 0, duplicate_of=dup)
             # A new version of a file at the same path replaces what the old version said.
             for (old_id,) in conn.execute(
                 "SELECT id FROM sources WHERE path = ? AND status = 'ingested' AND sha256 != ?",

@@ -3,16 +3,14 @@ filesystems, and writing quarantine copies and archive moves (always outside the
 
 from __future__ import annotations
 
-import datetime as dt
 import fnmatch
-import json
 import os
 import re
 import shutil
-import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+
+from dossierlink.quarantine import free_name, quarantine_file, safe_label, scrub
 
 __all__ = [
     "NETWORK_FILESYSTEMS",
@@ -49,18 +47,6 @@ NETWORK_FILESYSTEMS = frozenset(
         "gpfs",
     }
 )
-
-_BSN_LIKE = re.compile(r"(?<![\d])(\d{3}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}|\d{8,9})(?![\d])")
-
-
-def scrub(text: str) -> str:
-    """Mask every run that could be a BSN (8-9 digits, optionally grouped): sidecars and logs never hold one."""
-
-    def _mask(m: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", m.group(0))
-        return m.group(0) if len(digits) not in (8, 9) else "*" * (len(m.group(0)) - 2) + m.group(0)[-2:]
-
-    return _BSN_LIKE.sub(_mask, text)
 
 
 def is_ignored(path: Path, root: Path, patterns: Sequence[str]) -> bool:
@@ -110,9 +96,9 @@ def filesystem_type(path: Path, mounts_file: Path = Path("/proc/mounts")) -> str
             continue
         # /proc/mounts escapes spaces and tabs in mount points as octal.
         point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), fields[1])
-        if real == point or real.startswith(point.rstrip("/") + "/") or point == "/":
-            if best is None or len(point) >= best[0]:
-                best = (len(point), fields[2])
+        inside = real == point or real.startswith(point.rstrip("/") + "/") or point == "/"
+        if inside and (best is None or len(point) >= best[0]):
+            best = (len(point), fields[2])
     return best[1] if best else None
 
 
@@ -128,71 +114,15 @@ def symlink_escapes(path: Path, root: Path) -> str | None:
     return str(target)
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    candidate = folder / name
-    if not candidate.exists() and not Path(f"{candidate}.error.json").exists():
-        return candidate
-    stem, suffix = os.path.splitext(name)
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    for n in range(1, 10_000):
-        candidate = folder / f"{stem}.{stamp}-{n}{suffix}"
-        if not candidate.exists() and not Path(f"{candidate}.error.json").exists():
-            return candidate
-    raise FileExistsError(folder / name)
-
-
-def quarantine_file(
-    path: Path,
-    quarantine: Path,
-    inbox_label: str,
-    details: Mapping[str, Any],
-    *,
-    copy: bool = True,
-) -> Path:
-    """Copy ``path`` into ``quarantine/<inbox>/`` with a ``<name>.error.json`` sidecar; return the sidecar.
-
-    The original stays where it is. With ``copy=False`` (a symlink that points out of the inbox:
-    copying it would leak the target) only the sidecar is written. Text fields are scrubbed of
-    anything that looks like a BSN.
-    """
-    folder = quarantine / _safe_label(inbox_label)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = _free_name(folder, path.name)
-    sidecar = Path(f"{target}.error.json")
-    copied = False
-    if copy:
-        try:
-            st = os.lstat(path)
-            if stat.S_ISREG(st.st_mode):
-                tmp = target.with_name(f".{target.name}.partial")
-                shutil.copyfile(path, tmp, follow_symlinks=False)
-                os.replace(tmp, target)
-                copied = True
-        except OSError:
-            copied = False
-    body = {k: scrub(v) if isinstance(v, str) else v for k, v in details.items()}
-    body["original"] = str(path)
-    body["copy"] = str(target) if copied else None
-    tmp_sidecar = sidecar.with_name(f".{sidecar.name}.partial")
-    tmp_sidecar.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp_sidecar, sidecar)
-    return sidecar
-
-
 def archive_file(path: Path, root: Path, archive: Path, inbox_label: str) -> Path:
     """Move an ingested file out of its inbox into ``archive/<inbox>/<relative path>``; return the target."""
     try:
         rel = path.relative_to(root)
     except ValueError:
         rel = Path(path.name)
-    target = archive / _safe_label(inbox_label) / rel
+    target = archive / safe_label(inbox_label) / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
-        target = _free_name(target.parent, target.name)
+        target = free_name(target.parent, target.name)
     shutil.move(str(path), str(target))
     return target
-
-
-def _safe_label(label: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", label.strip("/")).strip("._")
-    return cleaned or "inbox"

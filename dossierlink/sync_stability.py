@@ -183,7 +183,9 @@ class StabilityTracker:
         if sig is None:
             return Verdict("gone", cand)
         if sig.symlink or not sig.regular:
-            return Verdict("not_regular", cand, sig, "a symbolic link" if sig.symlink else "not a regular file")
+            return Verdict(
+                "not_regular", cand, sig, "a symbolic link" if sig.symlink else "not a regular file"
+            )
         previous = cand.sig
         if previous is None or sig != previous:
             cand.sig = sig

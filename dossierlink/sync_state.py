@@ -221,7 +221,9 @@ class Ledger:
         args = (len(prefix), prefix)
         counts = {
             str(r["status"]): int(r["n"])
-            for r in self._rows(f"SELECT status, count(*) AS n FROM sources WHERE {where} GROUP BY status", args)
+            for r in self._rows(
+                f"SELECT status, count(*) AS n FROM sources WHERE {where} GROUP BY status", args
+            )
         }
         last = self._rows(
             f"SELECT path, status, ingested_at FROM sources WHERE {where} AND status IN ('ingested', 'duplicate') "
@@ -242,3 +244,112 @@ class Ledger:
     def last_reconcile(self) -> str | None:
         rows = self._rows("SELECT max(finished_at) AS at FROM runs WHERE kind LIKE '%reconcile%'")
         return str(rows[0]["at"]) if rows and rows[0]["at"] else None
+
+
+def gather_status(store: Path, config: Any = None) -> dict[str, Any]:
+    """What ``dossierlink status`` shows: the daemon's own snapshot joined with the ledger, per inbox.
+
+    Works while the daemon runs (both sources are read-only here) and after it stopped.
+    """
+    holder = DaemonLock.holder(store)
+    snapshot = read_status(store) or {}
+    ledger = Ledger(store)
+    try:
+        by_path = {i.get("path"): i for i in snapshot.get("inboxes", []) if isinstance(i, dict)}
+        roots: list[tuple[str, str]] = []
+        if config is not None and getattr(config, "inboxes", None):
+            for inbox in config.inboxes:
+                root = str(Path(inbox.path).resolve())
+                roots.append((inbox.label, root))
+        else:
+            roots = [(str(i.get("label")), str(i.get("path"))) for i in by_path.values()]
+        inboxes = []
+        for label, root in roots:
+            live = by_path.get(root, {})
+            summary = ledger.summary_under(Path(root))
+            inboxes.append(
+                {
+                    "label": label,
+                    "path": root,
+                    "mode": live.get("mode"),
+                    "mode_reason": live.get("mode_reason"),
+                    "state": live.get("state") if holder else "not watched",
+                    "pending": live.get("pending", 0) if holder else 0,
+                    "pending_files": live.get("pending_files", []) if holder else [],
+                    "in_flight": live.get("in_flight", []) if holder else [],
+                    "last_scan": live.get("last_scan"),
+                    "counts": summary["counts"],
+                    "last_ingested": summary["last_ingested"] or live.get("last_ingested"),
+                    "quarantined": [
+                        {
+                            "path": q["path"],
+                            "reason": _scrub(q.get("error") or ""),
+                            "attempts": q.get("attempts"),
+                        }
+                        for q in summary["quarantined"]
+                    ]
+                    or live.get("quarantined", []),
+                }
+            )
+        return {
+            "store": str(store),
+            "daemon": {
+                "running": holder is not None,
+                "pid": (holder or {}).get("pid"),
+                "host": (holder or {}).get("host"),
+                "user": (holder or {}).get("user"),
+                "started": (holder or {}).get("started"),
+                "status_updated": snapshot.get("updated"),
+            },
+            "last_reconcile": ledger.last_reconcile() or snapshot.get("last_reconcile"),
+            "inboxes": inboxes,
+        }
+    finally:
+        ledger.close()
+
+
+def _scrub(text: str) -> str:
+    from dossierlink.sync_fs import scrub
+
+    return scrub(text)
+
+
+def render_status(status: Mapping[str, Any]) -> str:
+    """The status as text for a terminal."""
+    d = status["daemon"]
+    lines = [f"store          {status['store']}"]
+    if d["running"]:
+        lines.append(
+            f"daemon         running, pid {d['pid']} on {d['host']} as {d['user']} since {d['started']}"
+        )
+    else:
+        lines.append(
+            "daemon         not running"
+            + (f" (last status {d['status_updated']})" if d["status_updated"] else "")
+        )
+    lines.append(f"last reconcile {status['last_reconcile'] or 'never'}")
+    for inbox in status["inboxes"]:
+        counts = inbox["counts"]
+        lines.append("")
+        lines.append(f"inbox {inbox['label']}  ({inbox['path']})")
+        if inbox.get("mode") and d["running"]:
+            lines.append(f"  watching     {inbox['state']}, {inbox['mode']} ({inbox['mode_reason']})")
+        lines.append(
+            f"  files        {counts.get('ingested', 0)} ingested, {counts.get('duplicate', 0)} duplicate, "
+            f"{counts.get('quarantined', 0)} quarantined"
+        )
+        lines.append(
+            f"  pending      {inbox['pending']}"
+            + (f", in flight: {len(inbox['in_flight'])}" if inbox["in_flight"] else "")
+        )
+        for p in inbox["in_flight"]:
+            lines.append(f"    in flight  {p}")
+        last = inbox["last_ingested"]
+        lines.append(
+            f"  last         {last['path']} ({last['status']}, {last.get('ingested_at') or last.get('at')})"
+            if last
+            else "  last         none"
+        )
+        for q in inbox["quarantined"]:
+            lines.append(f"  quarantined  {q['path']}: {q['reason']}")
+    return "\n".join(lines)

@@ -42,7 +42,9 @@ def test_init_creates_an_owner_only_store(tmp_path: Path) -> None:
 
 def test_the_police_and_om_exports_become_one_dossier_per_case(tmp_path: Path) -> None:
     db = tmp_path / "keten.db"
-    code, out, err = run("--db", str(db), "ingest", str(SAMPLES / "exports" / "politie"), str(SAMPLES / "exports" / "om"))
+    code, out, err = run(
+        "--db", str(db), "ingest", str(SAMPLES / "exports" / "politie"), str(SAMPLES / "exports" / "om")
+    )
     assert code == 0, err
     assert "0 rejected" in out
     code, out, _ = run("--db", str(db), "dossier", "10-600040-23")
@@ -109,7 +111,9 @@ def _state(chain: dossierlink.Chain) -> set[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_incremental_reconcile_in_any_arrival_order_equals_a_full_reconcile(tmp_path: Path, seed: int) -> None:
+def test_incremental_reconcile_in_any_arrival_order_equals_a_full_reconcile(
+    tmp_path: Path, seed: int
+) -> None:
     files = sorted(p for p in (SAMPLES / "exports").rglob("*") if p.is_file() and p.suffix != ".toml")
     files += sorted(p for p in (SAMPLES / "scans").rglob("*.pdf"))
     random.Random(seed).shuffle(files)

@@ -177,3 +177,27 @@ def test_divergence_lifecycle_keeps_history(store_path: Path) -> None:
     assert store.apply_divergences(d, [div], now=t0 + dt.timedelta(days=3))["reopened"] == 1
     steps = [r["status_to"] for r in store.query("SELECT status_to FROM divergence_history ORDER BY id")]
     assert steps == ["open", "acknowledged", "resolved", "open"]
+
+
+def test_the_same_bytes_stored_twice_by_racing_writers_become_one_source_and_a_duplicate(
+    store_path: Path,
+) -> None:
+    store = Store(store_path)
+    first = add(store, "same", record("om", ("parketnummer", "10/600040-08")))
+    # The second writer's dedupe look-up happened before the first committed: the store catches it.
+    again = store.add_source(
+        path="/in/other-name",
+        sha256="same".ljust(64, "0"),
+        size=1,
+        mtime=1.0,
+        adapter="test",
+        organisation="om",
+        medium="digital",
+        records=[record("om", ("parketnummer", "10/600040-08"))],
+    )
+    assert again.duplicate_of is not None and again.records == 0
+    assert [r["status"] for r in store.query("SELECT status FROM sources ORDER BY id")] == [
+        "ingested",
+        "duplicate",
+    ]
+    assert len(store.dossier_records(first[0])) == 1
