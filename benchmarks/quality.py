@@ -7,7 +7,7 @@ Matching (also in docs/performance.md): a store divergence D and a truth entry T
   unreadable scan that could not be tied to a dossier, D names T's scan file;
 - the subject agrees: documents by normalised key (``document:pv:<PV>`` / ``document:nr:<KEY>``),
   persons by ``person:``, handovers by the ``sender->receiver`` pair, statuses by
-  ``:<organisation>:`` and scans by the document key or the file.
+  ``:<organisation>:``; an unreadable scan by kind, organisation and dossier alone (or its file).
 
 Each truth entry is matched at most once. A store divergence that matches no entry is a false
 positive for its kind, except when it matches an entry's ``tolerated`` kinds (a scan that lost a
@@ -45,11 +45,9 @@ def _subject_matches(truth: dict[str, Any], div: dict[str, Any]) -> bool:
     if want.startswith(("pv:", "nr:")):
         kind, _, value = want.partition(":")
         if truth["kind"] == "unreadable_scan":
-            details = div.get("details") or {}
-            path = str(details.get("path") or "")
-            return value.upper() in subject.upper() or path.endswith(
-                str(truth.get("details", {}).get("file", "\0"))
-            )
+            # Kind, organisation and dossier (or the scan's file) already agree: a scan is one
+            # problem whatever its subject says (the file's hash, or a document key inside it).
+            return True
         if truth["kind"] == "identifier_conflict":
             # The rule names the PV registration (without mutation) that sits under two parketnummers.
             return subject.startswith("identifier:") and value.partition("-")[0] in subject
@@ -93,11 +91,12 @@ def score(truth_path: Path, db: Path) -> dict[str, Any]:
     divs = load_store_divergences(db)
     # Index truth by identifier for speed.
     by_ident: dict[str, list[int]] = defaultdict(list)
+    by_file: dict[str, list[int]] = defaultdict(list)
     for i, t in enumerate(truth):
         for ident in t["identifiers"]:
             by_ident[f"{ident['kind']}:{ident['value']}"].append(i)
         if t.get("details", {}).get("file"):
-            by_ident["file:" + t["details"]["file"]].append(i)
+            by_file[Path(t["details"]["file"]).name].append(i)
     matched: set[int] = set()
     tp: dict[str, int] = defaultdict(int)
     fp: dict[str, int] = defaultdict(int)
@@ -108,9 +107,10 @@ def score(truth_path: Path, db: Path) -> dict[str, Any]:
         for ident in d["ids"]:
             candidates.update(by_ident.get(ident, ()))
         path = str((d["details"] or {}).get("path") or "")
-        for key, idx in by_ident.items():
-            if key.startswith("file:") and path.endswith(key[5:]):
-                candidates.update(idx)
+        if path:
+            for i in by_file.get(Path(path).name, ()):
+                if path.replace("\\", "/").endswith(truth[i]["details"]["file"]):
+                    candidates.add(i)
         hit = None
         soft = False
         for i in sorted(candidates):

@@ -57,18 +57,20 @@ class Expectation:
 
 @attrs.frozen
 class StatusRule:
-    """A closing state at one organisation contradicts a later-stage state elsewhere.
+    """A case-deciding state at one organisation contradicts a (later) step elsewhere.
 
     Tokens are ``"<org>:<state>"`` (org may be ``*``); a state is an event kind (``zitting``) or a
     word in an event's status text (``sepot`` matches "geseponeerd" via aliases). The organisation
-    that recorded the closing state must act: it closed the case, so it must inform the chain or
-    reopen.
+    that recorded the deciding state must act: it closed the case, so it must inform the chain or
+    reopen. A state in ``unless`` anywhere in the dossier (``*:verzet``: the suspect contested a
+    strafbeschikking, so the court rightly hears the case) lifts the conflict.
     """
 
     closing: str
     contradicts: tuple[str, ...]
     # Only a contradicting state dated after the closing state counts.
     after_only: bool = False
+    unless: tuple[str, ...] = ()
 
 
 DEFAULT_PRODUCERS: dict[DocumentType, str] = {
@@ -103,8 +105,9 @@ DEFAULT_EXPECTATIONS: tuple[Expectation, ...] = (
     Expectation("rechtspraak", types=(_T.RECLASSERINGSADVIES,), when="event:dagvaarding"),
     # The OM holds the judgment once it is pronounced.
     Expectation("om", types=(_T.VONNIS, _T.ARREST), when="event:uitspraak"),
-    # Execution: the CJIB and DJI receive the tenuitvoerleggingsopdracht with the handover
-    # (not the whole judgment: add vonnis/strafbeschikking here if your chain sends them).
+    # Execution: the OM sends the tenuitvoerleggingsopdracht to the CJIB or DJI with the handover
+    # (not the whole judgment: add vonnis/strafbeschikking here if your chain sends them). It
+    # never goes to the court: no expectation names the court for it.
     Expectation("cjib", types=(_T.TENUITVOERLEGGINGSOPDRACHT,), when="handover"),
     Expectation("dji", types=(_T.TENUITVOERLEGGINGSOPDRACHT,), when="handover"),
 )
@@ -144,14 +147,29 @@ DEFAULT_SEVERITIES: dict[DivergenceKind, Severity] = {
 
 _COURT_STEPS = ("rechtspraak:dagvaarding", "rechtspraak:zitting", "rechtspraak:uitspraak")
 _EXECUTION_STEPS = ("cjib:tenuitvoerlegging", "dji:insluiting")
+# Only case-deciding states close a case: the OM's sepot, strafbeschikking or transactie and the
+# court's (eind)uitspraak. Execution organisations (CJIB, DJI, Reclassering) finishing their part
+# ("afgedaan" after a voorlopige hechtenis, a paid fine) is not a closure of the case.
 DEFAULT_STATUS_RULES: tuple[StatusRule, ...] = (
-    # OM: sepot; court: hearing set.
+    # OM: sepot; court: hearing set (or anything after it in court or execution).
     StatusRule("om:sepot", (*_COURT_STEPS, *_EXECUTION_STEPS)),
-    # A case afgedaan at one organisation while another brings it to court afterwards
-    # (execution after an OM "afgedaan" is the normal course, so it is not listed).
-    StatusRule("*:afgedaan", ("*:dagvaarding", "*:zitting"), after_only=True),
-    # The fine is paid (CJIB afgedaan) and DJI still locks the person up afterwards.
-    StatusRule("cjib:afgedaan", ("dji:insluiting",), after_only=True),
+    # OM settled the case out of court, and the court brings it to a hearing afterwards
+    # (unless the suspect contested the strafbeschikking: verzet).
+    StatusRule(
+        "om:strafbeschikking",
+        ("rechtspraak:dagvaarding", "rechtspraak:zitting"),
+        after_only=True,
+        unless=("*:verzet",),
+    ),
+    StatusRule("om:transactie", ("rechtspraak:dagvaarding", "rechtspraak:zitting"), after_only=True),
+    # The court decided the case and the OM dismisses or summons it again afterwards
+    # (unless an appeal is recorded: hoger beroep is a new instance, not a contradiction).
+    StatusRule(
+        "rechtspraak:uitspraak",
+        ("om:sepot", "om:dagvaarding"),
+        after_only=True,
+        unless=("*:hoger beroep",),
+    ),
 )
 
 # Words in free status texts that mean a state token.
@@ -163,6 +181,9 @@ DEFAULT_STATUS_ALIASES: dict[str, tuple[str, ...]] = {
     "uitspraak": ("uitspraak", "vonnis gewezen"),
     "tenuitvoerlegging": ("tenuitvoerlegging", "in executie"),
     "insluiting": ("ingesloten", "insluiting", "gedetineerd"),
+    "transactie": ("transactie",),
+    "verzet": ("verzet",),
+    "hoger beroep": ("hoger beroep", "appel"),
 }
 
 _DEFAULT_INTERNAL_TYPES = (_T.VOORBLAD, _T.INHOUDSOPGAVE, _T.CORRESPONDENTIE)
@@ -214,8 +235,12 @@ class ReconcileConfig:
     )
     # Parket codes of the ressortsparketten (appeal): their numbers are related, not conflicting.
     appeal_parket_codes: tuple[str, ...] = ("20", "21", "22", "23", "24")
-    # Fingerprint similarity at or above which two versions hold the same content.
-    fingerprint_threshold: float = 0.80  # dossierlink.paper's measured SAME_TEXT_THRESHOLD
+    # Fingerprint similarity at or above which two versions hold the same content
+    # (dossierlink.paper's measured SAME_TEXT_THRESHOLD); a paper version whose text is contained
+    # in the digital one for at least ``containment_threshold`` (a scan that lost pages) is the
+    # same content too.
+    fingerprint_threshold: float = 0.85
+    containment_threshold: float = 0.95
     # Share of content words two titles must have in common (typos tolerated); below, they conflict.
     title_threshold: float = 0.5
     # Person matching: score needed, and the extra score a common surname needs.
@@ -226,9 +251,21 @@ class ReconcileConfig:
     )
     # Organisations beyond the built-in ones, code -> display name.
     extra_organisations: Mapping[str, str] = attrs.field(factory=dict)
-    # missing_digital only for holders that have at least one digital record in the dossier
-    # (without one, their system's export is simply not here: handover_missing speaks instead).
+    # missing_digital only for holders whose digital case file is here: a digital record with a
+    # document list from a case-system adapter (without one, their system's export is simply not
+    # here: handover_missing speaks instead). False: every expectation holds regardless.
     require_digital_record: bool = True
+    # Adapters whose records are publications, not a case file (the Rechtspraak's open-data
+    # judgments): their documents count as the digital originals, but do not make the
+    # organisation's digital case file present.
+    publication_adapters: tuple[str, ...] = ("rechtspraak",)
+    # Organisations held to digital expectations once they have any digital record (whatever its
+    # adapter and even without a document list).
+    digital_case_files: tuple[str, ...] = ()
+    # Organisations whose every paper record shows the whole paper dossier. By default only an
+    # inventory (inhoudsopgave) or a batch scan with a voorblad/inhoudsopgave does: a scan of
+    # single stukken says what is in the paper file, not what is missing from it.
+    complete_paper_files: tuple[str, ...] = ()
     # metadata_conflict also compares paper versions (scanned metadata is noisy: off by default).
     metadata_include_paper: bool = False
 
@@ -270,6 +307,7 @@ _SCALARS: dict[str, type] = {
     "pv_producer": str,
     "default_term_days": int,
     "fingerprint_threshold": float,
+    "containment_threshold": float,
     "title_threshold": float,
     "person_threshold": float,
     "common_surname_extra": float,
@@ -291,6 +329,9 @@ _KNOWN = {
     "person_authority",
     "identifier_owners",
     "appeal_parket_codes",
+    "publication_adapters",
+    "digital_case_files",
+    "complete_paper_files",
     "common_surnames",
     "extra_common_surnames",
     "organisations",
@@ -375,7 +416,11 @@ class _Parser:
                 ]
                 self.err(f"reconcile.{key} must be {wanted}, not {value!r}.")
                 continue
-            if key.endswith("threshold") and key.startswith(("fingerprint", "title")) and not 0 <= value <= 1:
+            if (
+                key.endswith("threshold")
+                and key.startswith(("fingerprint", "title", "containment"))
+                and not 0 <= value <= 1
+            ):
                 self.err(f"reconcile.{key} must lie between 0 and 1, not {value!r}.")
                 continue
             if key == "default_term_days" and value < 0:
@@ -461,7 +506,7 @@ class _Parser:
                 aliases[str(k).lower()] = tuple(w.lower() for w in words)
             kw["status_aliases"] = aliases
 
-        for key in ("chain_order", "person_authority"):
+        for key in ("chain_order", "person_authority", "digital_case_files", "complete_paper_files"):
             if key in data and (orgs := self.orgs(key, data[key])) is not None:
                 kw[key] = orgs
         if "identifier_owners" in data and (
@@ -472,6 +517,14 @@ class _Parser:
                 if (org := self.org(f"identifier_owners.{k}", v)) is not None:
                     owners[str(k)] = org
             kw["identifier_owners"] = owners
+        if "publication_adapters" in data:
+            names = data["publication_adapters"]
+            if isinstance(names, str):
+                names = [names]
+            if isinstance(names, list) and all(isinstance(n, str) for n in names):
+                kw["publication_adapters"] = tuple(n.strip().lower() for n in names)
+            else:
+                self.err("reconcile.publication_adapters must be a list of adapter names.")
         if "appeal_parket_codes" in data:
             codes = data["appeal_parket_codes"]
             if isinstance(codes, list) and all(isinstance(c, str | int) for c in codes):
@@ -556,7 +609,18 @@ class _Parser:
             if not isinstance(after_only, bool):
                 self.err(f"reconcile.{where}.after_only must be true or false.")
                 continue
-            out.append(StatusRule(closing.lower(), tuple(c.lower() for c in contradicts), after_only))
+            unless = item.get("unless", [])
+            if not isinstance(unless, list) or not all(isinstance(c, str) and ":" in c for c in unless):
+                self.err(f"reconcile.{where}.unless must be a list of '<org>:<state>'.")
+                continue
+            out.append(
+                StatusRule(
+                    closing.lower(),
+                    tuple(c.lower() for c in contradicts),
+                    after_only,
+                    tuple(c.lower() for c in unless),
+                )
+            )
         return tuple(out)
 
 

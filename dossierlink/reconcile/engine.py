@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -13,7 +14,7 @@ from dossierlink.reconcile.match import match_documents
 from dossierlink.reconcile.persons import PersonEntry, cluster_persons
 from dossierlink.reconcile.rules import RULES, Rule, RuleContext
 from dossierlink.reconcile.view import DossierView
-from dossierlink.schema import Divergence, Event, Identifier, Medium
+from dossierlink.schema import Divergence, DocumentType, Event, Identifier, Medium, Record
 
 __all__ = ["build_context", "divergence_sort_key", "reconcile_dossier"]
 
@@ -25,6 +26,33 @@ def _identifiers(view: DossierView) -> tuple[Identifier, ...]:
     return tuple(sorted(found))
 
 
+_FIRST_PAGE = re.compile(r"pages? (\d+)")
+_COVER_TYPES = frozenset({DocumentType.VOORBLAD, DocumentType.INHOUDSOPGAVE})
+
+
+def _whole_file_scan(rec: Record) -> bool:
+    """A batch scan of a whole paper dossier: it has a voorblad or inhoudsopgave page.
+
+    The scan adapter keeps no document for those pages; the first stuk then starts after page 1.
+    """
+    if rec.inventory or not rec.documents:
+        return False
+    first = None
+    for doc in rec.documents:
+        if doc.type in _COVER_TYPES:
+            return True
+        m = _FIRST_PAGE.search(doc.source_location or "")
+        if m is not None:
+            page = int(m.group(1))
+            first = page if first is None else min(first, page)
+    return first is not None and first > 1
+
+
+def _scan_time(rec: Record) -> dt.datetime | None:
+    times = [d.modified.replace(tzinfo=None) for d in rec.documents if d.modified is not None]
+    return max(times) if times else None
+
+
 def build_context(view: DossierView, config: ReconcileConfig, now: dt.datetime) -> RuleContext:
     """Precompute what rules share: anchor, document matching, person clusters, holdings, events.
 
@@ -34,8 +62,27 @@ def build_context(view: DossierView, config: ReconcileConfig, now: dt.datetime) 
     holdings: dict[str, set[Medium]] = defaultdict(set)
     events: set[tuple[str, Event]] = set()
     persons: list[PersonEntry] = []
+    case_files: set[str] = set()
+    # Organisations whose paper dossier's whole contents are known: None = as of now (an
+    # inventory), else as of that time (a batch scan shows the file when it was scanned).
+    paper_known: dict[str, dt.datetime | None] = {}
+    publications = config.publication_adapters
+    explicit_digital = config.digital_case_files
+    explicit_paper = config.complete_paper_files
     for ri, rec in enumerate(view.records):
-        holdings[rec.organisation].add(rec.medium)
+        org = rec.organisation
+        holdings[org].add(rec.medium)
+        if rec.medium == Medium.DIGITAL:
+            if org in explicit_digital or (rec.documents and rec.provenance.adapter not in publications):
+                case_files.add(org)
+        elif not rec.unreadable and (rec.inventory or org in explicit_paper):
+            paper_known[org] = None
+        elif not rec.unreadable and _whole_file_scan(rec):
+            at = _scan_time(rec)
+            if org not in paper_known or (
+                (known := paper_known[org]) is not None and (at is None or at > known)
+            ):
+                paper_known[org] = at
         for ev in rec.events:
             events.add((rec.organisation, ev))
         for pi, p in enumerate(rec.persons):
@@ -55,6 +102,8 @@ def build_context(view: DossierView, config: ReconcileConfig, now: dt.datetime) 
         holdings={k: frozenset(v) for k, v in holdings.items()},
         events=ordered_events,
         dossier_id=view.dossier_id,
+        case_files=frozenset(case_files),
+        paper_known=paper_known,
     )
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "DocumentGroup",
     "DocumentMatching",
     "MatchExplanation",
+    "fingerprint_containment",
     "fingerprint_similarity",
     "match_documents",
     "types_compatible",
@@ -72,6 +73,32 @@ def _paper_similarity() -> Callable[[str, str], float] | None:
         return None
     sim = getattr(paper, "fingerprint_similarity", None)
     return sim if callable(sim) else None
+
+
+@functools.cache
+def _paper_containment() -> Callable[[str, str], float] | None:
+    try:
+        paper = importlib.import_module("dossierlink.paper")
+    except Exception:  # the paper package may be absent or still being written
+        return None
+    fn = getattr(paper, "fingerprint_containment", None)
+    return fn if callable(fn) else None
+
+
+def fingerprint_containment(part: str, whole: str) -> float | None:
+    """Share of ``part``'s text that ``whole`` also holds (a scan that lost pages: near 1).
+
+    None when dossierlink.paper offers no containment measure or cannot decode the values.
+    """
+    if part == whole:
+        return 1.0
+    fn = _paper_containment()
+    if fn is None:
+        return None
+    try:
+        return max(0.0, min(1.0, float(fn(part, whole))))
+    except Exception:
+        return None
 
 
 def fingerprint_similarity(a: str, b: str) -> float:

@@ -18,7 +18,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from dossierlink.identifiers import is_valid_bsn, mask_bsn
 from dossierlink.reconcile.config import ReconcileConfig
-from dossierlink.schema import Person
+from dossierlink.schema import Person, Role
 
 __all__ = [
     "NameParts",
@@ -421,7 +421,9 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
     # even when the birth date differs (that is then a person_conflict), provided each is the only
     # one of that role and surname in its record and SKN/BSN do not contradict. Father and son
     # in one case appear together in every record, so they are never joined this way.
-    name_key = [(e.person.role, prepared[i].name.full_surname) for i, e in enumerate(entries)]
+    # Roles of one party differ between organisations (verdachte at the police, veroordeelde at
+    # the CJIB and DJI): the suspect family counts as one role.
+    name_key = [(_role_family(e.person.role), prepared[i].name.full_surname) for i, e in enumerate(entries)]
     per_record = Counter((e.record, name_key[i]) for i, e in enumerate(entries))
     for i in range(n):
         for j in range(i + 1, n):
@@ -453,6 +455,13 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
     for i in range(n):
         groups.setdefault(find(i), []).append(entries[i])
     return [PersonCluster(tuple(groups[r]), tuple(evidence.get(r, ()))) for r in sorted(groups)]
+
+
+_SUSPECT_FAMILY = frozenset({Role.VERDACHTE, Role.VEROORDEELDE})
+
+
+def _role_family(role: Role) -> Role:
+    return Role.VERDACHTE if role in _SUSPECT_FAMILY else role
 
 
 def person_differences(reference: Person, other: Person) -> dict[str, tuple[str, str]]:

@@ -14,13 +14,14 @@ from typing import Any
 import attrs
 from rapidfuzz import fuzz
 
-from dossierlink.identifiers import IdentifierKind, mask_bsn
+from dossierlink.identifiers import IdentifierKind, is_valid_bsn, mask_bsn
 from dossierlink.reconcile.config import Expectation, ReconcileConfig
 from dossierlink.reconcile.keys import divergence_id
 from dossierlink.reconcile.match import (
     DocRef,
     DocumentGroup,
     DocumentMatching,
+    fingerprint_containment,
     fingerprint_similarity,
     types_compatible,
 )
@@ -75,6 +76,11 @@ class RuleContext:
     # Every event of every record with the organisation whose record holds it.
     events: tuple[tuple[str, Event], ...]
     dossier_id: int
+    # Organisations whose digital case file is in the dossier (held to digital expectations).
+    case_files: frozenset[str] = frozenset()
+    # Organisations whose whole paper dossier is known: None = as of now (an inventory), else as
+    # of that time (a batch scan with a voorblad).
+    paper_known: Mapping[str, dt.datetime | None] = attrs.field(factory=dict)
 
     def name(self, organisation: str) -> str:
         return self.config.organisations.get(organisation, organisation)
@@ -172,66 +178,109 @@ _EVENT_DOCUMENTS: dict[str, tuple[DocumentType, ...]] = {
 }
 
 
-def _trigger(exp: Expectation, ctx: RuleContext, doc_types: set[DocumentType]) -> str | None:
-    """Why the expectation holds now (a short Dutch clause), or None when it does not yet."""
+def _trigger(
+    exp: Expectation, ctx: RuleContext, doc_types: set[DocumentType]
+) -> tuple[str, dict[str, str]] | None:
+    """Why the expectation holds now (a short Dutch clause and its facts), or None when it does not yet."""
     when = exp.when
     if when == "always":
-        return "dit stuk hoort altijd bij deze organisatie"
+        return "dit stuk hoort altijd bij deze organisatie", {}
     if when.startswith("handover"):
         receiver = when.partition(":")[2] or exp.holder
         for org, ev in ctx.events:
             if ev.kind.is_handover and ev.receiver == receiver:
                 sender = ev.sender or ev.organisation or org
-                return f"de {ev.kind.value} van {ctx.name(sender)} naar {ctx.name(receiver)} is geregistreerd ({ev.date.isoformat()})"
+                return (
+                    f"de {ev.kind.value} van {ctx.name(sender)} naar {ctx.name(receiver)} is geregistreerd "
+                    f"({ev.date.isoformat()})",
+                    {"event": ev.kind.value, "date": ev.date.isoformat(), "sender": sender},
+                )
             if ev.kind is EventKind.INSTROOM and org == receiver:
-                return f"de instroom bij {ctx.name(receiver)} is geregistreerd ({ev.date.isoformat()})"
+                return (
+                    f"de instroom bij {ctx.name(receiver)} is geregistreerd ({ev.date.isoformat()})",
+                    {"event": ev.kind.value, "date": ev.date.isoformat()},
+                )
         return None
     kind = when.partition(":")[2]
     for _org, ev in ctx.events:
         if ev.kind.value == kind or ev.kind.name.lower() == kind:
-            return f"de stap '{ev.kind.value}' is geregistreerd ({ev.date.isoformat()})"
+            return (
+                f"de stap '{ev.kind.value}' is geregistreerd ({ev.date.isoformat()})",
+                {"event": ev.kind.value, "date": ev.date.isoformat()},
+            )
     for t in _EVENT_DOCUMENTS.get(kind, ()):
         if t in doc_types:
-            return f"er is een {t.value} in het dossier"
+            return f"er is een {t.value} in het dossier", {"event": kind}
     return None
 
 
 # --- rules --------------------------------------------------------------------------------
 
 
+def _version_facts(g: DocumentGroup) -> dict[str, Any]:
+    """Type and page count of a document for the action line (the digital reference's first)."""
+    pages = None
+    for m in sorted(g.members, key=lambda m: (m.medium != Medium.DIGITAL, m.from_inventory)):
+        if m.document.page_count is not None:
+            pages = m.document.page_count
+            break
+    return {"type": _effective_type(g).value, "page_count": pages}
+
+
 def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     """A document expected in an organisation's digital dossier is not there.
 
     Expected: by the chain (made by the police and the inzending to the OM is recorded, ...),
-    or because that organisation holds it on paper. The holder that lacks it must act.
+    or because that organisation holds it on paper; only for organisations whose digital case
+    file is here (``RuleContext.case_files``; a publication is not a case file). The holder that
+    lacks it must act.
     """
     cfg = ctx.config
     doc_types = {g.type for g in ctx.documents.groups}
-    triggers: dict[int, str | None] = {}
+    triggers: dict[int, tuple[str, dict[str, str]] | None] = {}
+    held = ctx.case_files
+    strict = cfg.require_digital_record
     for g in ctx.documents.groups:
         if g.type in cfg.internal_types:
             continue
-        expected: dict[str, str] = {}
+        expected: dict[str, tuple[str, str, dict[str, str]]] = {}
         for i, exp in enumerate(cfg.expectations):
             if exp.holder in expected or not exp.applies_to(g.producer, _effective_type(g)):
                 continue
+            if strict and exp.holder not in held:
+                continue
             if i not in triggers:
                 triggers[i] = _trigger(exp, ctx, doc_types)
-            if (reason := triggers[i]) is not None:
-                expected[exp.holder] = reason
+            if (trig := triggers[i]) is not None:
+                expected[exp.holder] = ("chain", trig[0], trig[1])
         for m in g.members:
+            if m.medium != Medium.PAPER or m.organisation in expected:
+                continue
+            if strict and m.organisation not in held:
+                continue
             if view.records[m.record].unreadable:
                 continue  # an unusable scan is reported as such, not as an expectation
-            if m.medium == Medium.PAPER and m.organisation not in expected:
-                expected[m.organisation] = (
-                    f"het stuk zit in het papieren dossier van {ctx.name(m.organisation)}"
-                )
-        for holder, reason in sorted(expected.items()):
+            expected[m.organisation] = (
+                "paper",
+                f"het stuk zit in het papieren dossier van {ctx.name(m.organisation)}",
+                {},
+            )
+        if not expected:
+            continue
+        for holder, (basis, reason, facts) in sorted(expected.items()):
             if g.holds(holder, Medium.DIGITAL):
                 continue
-            if cfg.require_digital_record and not ctx.has(holder, Medium.DIGITAL):
+            if strict and not ctx.has(holder, Medium.DIGITAL):
                 continue
             where = _where(g, ctx)
+            digital_at = sorted(
+                {m.organisation for m in g.members if m.medium == Medium.DIGITAL},
+                key=lambda o: (cfg.chain_rank(o), o),
+            )
+            paper_at = sorted(
+                {m.organisation for m in g.members if m.medium == Medium.PAPER},
+                key=lambda o: (cfg.chain_rank(o), o),
+            )
             yield ctx.divergence(
                 K.MISSING_DIGITAL,
                 holder,
@@ -242,15 +291,29 @@ def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 f"(wel aanwezig: {where}).",
                 why=f"{ctx.name(holder)} hoort dit stuk digitaal te hebben: {reason}.",
                 involved=g.organisations,
-                details={"found_at": where, "reason": reason, "producer": g.producer},
+                details={
+                    "found_at": where,
+                    "reason": reason,
+                    "basis": basis,
+                    **({"trigger": facts} if facts else {}),
+                    "producer": g.producer,
+                    "digital_at": digital_at,
+                    "paper_at": paper_at,
+                    **_version_facts(g),
+                },
             )
 
 
 def missing_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
-    """A digital document of an organisation is absent from its own paper dossier."""
+    """A digital document of an organisation is absent from its own paper dossier.
+
+    Only where the paper dossier's whole contents are known (``RuleContext.paper_known``: an
+    inventory, or a batch scan with a voorblad, which shows the file as it was when scanned).
+    """
     for org, types in sorted(ctx.config.paper_dossiers.items()):
-        if not ctx.has(org, Medium.PAPER):
+        if org not in ctx.paper_known:
             continue
+        known_at = ctx.paper_known[org]
         wanted = set(types)
         for g in ctx.documents.groups:
             if (
@@ -259,6 +322,11 @@ def missing_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
                 or g.holds(org, Medium.PAPER)
             ):
                 continue
+            if known_at is not None:
+                dates = [m.document.date for m in g.members if m.document.date is not None]
+                if not dates or min(dates) > known_at.date():
+                    continue  # made after the scan: the scan cannot show whether it is filed now
+            source = "de inhoudsopgave" if known_at is None else "de scan van het hele dossier"
             yield ctx.divergence(
                 K.MISSING_PAPER,
                 org,
@@ -267,9 +335,14 @@ def missing_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
                 found="ontbreekt",
                 message=f"Het stuk {_doc_name(g)} staat in het digitale dossier van {ctx.name(org)} "
                 f"maar ontbreekt in het papieren dossier.",
-                why=f"{ctx.name(org)} houdt voor deze zaak een papieren dossier bij en heeft het stuk digitaal.",
+                why=f"{ctx.name(org)} houdt voor deze zaak een papieren dossier bij en heeft het stuk digitaal; "
+                f"volgens {source} zit het er niet in.",
                 involved=g.organisations,
-                details={"types_expected_on_paper": sorted(t.value for t in wanted & {g.type})},
+                details={
+                    "types_expected_on_paper": sorted(t.value for t in wanted & {g.type}),
+                    "paper_contents_from": "inhoudsopgave" if known_at is None else "dossierscan",
+                    **_version_facts(g),
+                },
             )
 
 
@@ -391,6 +464,7 @@ def content_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Divergence
     both sides record one.
     """
     base = ctx.config.fingerprint_threshold
+    contain = ctx.config.containment_threshold
     for g in ctx.documents.groups:
         ref = _reference_digital(g, ctx, lambda d: d.fingerprint)
         ref_version = _reference_digital(g, ctx, lambda d: d.version)
@@ -413,12 +487,25 @@ def content_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Divergence
                     threshold = _short_scan_threshold(base, p, d)
                     sim = fingerprint_similarity(p.fingerprint, d.fingerprint)
                     if sim < threshold:
-                        found = (
-                            f"gelijkenis >= {threshold:.2f}",
-                            f"gelijkenis {sim:.2f}",
-                            digital,
-                            {"similarity": round(sim, 4), "threshold": round(threshold, 4)},
-                        )
+                        # A scan that lost pages holds only the original's text: contained, same.
+                        contained = fingerprint_containment(p.fingerprint, d.fingerprint)
+                        if contained is not None and (p.page_count or 0) > (d.page_count or 0) > 0:
+                            # Extra pages (another stuk filed in): the whole digital text is there.
+                            back = fingerprint_containment(d.fingerprint, p.fingerprint)
+                            contained = max(contained, back or 0.0)
+                        if contained is None or contained < contain:
+                            evidence: dict[str, Any] = {
+                                "similarity": round(sim, 4),
+                                "threshold": round(threshold, 4),
+                            }
+                            if contained is not None:
+                                evidence["containment"] = round(contained, 4)
+                            found = (
+                                f"gelijkenis >= {threshold:.2f}",
+                                f"gelijkenis {sim:.2f}",
+                                digital,
+                                evidence,
+                            )
             if found is None and p.version and ref_version is not None:
                 rv = ref_version.document.version
                 if rv and p.version.strip() != rv.strip():
@@ -692,6 +779,13 @@ def _person_key(cluster: PersonCluster, ref_index: int) -> str:
     return f"{name.full_surname},{name.initials[:1]}"
 
 
+def _invalid_bsn(bsn: str | None) -> bool:
+    digits = (bsn or "").strip()
+    if len(digits) not in (8, 9) or not digits.isdigit():
+        return False  # absent, or a pseudonym: nothing to check
+    return not is_valid_bsn(digits)
+
+
 def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     """One party, a different birth date, name spelling (beyond folding) or BSN between organisations."""
     cfg = ctx.config
@@ -703,6 +797,8 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
         order = sorted(
             range(len(cluster.members)),
             key=lambda i: (
+                # A registration whose BSN fails the elfproef is no reference: the typo is its own.
+                _invalid_bsn(cluster.members[i].person.bsn),
                 authority.get(cluster.members[i].organisation, len(authority)),
                 cfg.chain_rank(cluster.members[i].organisation),
                 cluster.members[i].organisation,
@@ -804,6 +900,13 @@ def status_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
     emitted: set[str] = set()
     for rule in ctx.config.status_rules:
         c_org, _, c_state = rule.closing.partition(":")
+        if rule.unless and any(
+            u_state in states[o]
+            for u_org, _, u_state in (t.partition(":") for t in rule.unless)
+            for o in list(states)
+            if u_org in ("*", o)
+        ):
+            continue
         for org in sorted(states):
             if c_org not in ("*", org) or c_state not in states[org]:
                 continue
@@ -868,7 +971,12 @@ def duplicate_document(view: DossierView, ctx: RuleContext) -> Iterator[Divergen
                 found=f"{count} keer",
                 message=f"Het stuk {_doc_name(g)} staat {count} keer in het {where} dossier van {ctx.name(org)}.",
                 why=f"{ctx.name(org)} heeft het stuk dubbel geregistreerd.",
-                details={"medium": medium.value, "count": count, "source": records[rec].provenance.path},
+                details={
+                    "medium": medium.value,
+                    "count": count,
+                    "source": records[rec].provenance.path,
+                    **_version_facts(g),
+                },
             )
     # Same file content under two keys.
     by_sha: dict[tuple[str, Medium, str, int], set[str]] = defaultdict(set)
@@ -895,8 +1003,14 @@ def duplicate_document(view: DossierView, ctx: RuleContext) -> Iterator[Divergen
             message=f"Hetzelfde bestand staat onder {len(subjects)} sleutels in het dossier van {ctx.name(org)}: "
             f"{', '.join(keys)}.",
             why=f"{ctx.name(org)} heeft hetzelfde stuk onder verschillende nummers geregistreerd.",
-            details={"medium": medium.value, "sha256": sha, "keys": keys},
+            details={
+                "medium": medium.value,
+                "sha256": sha,
+                "keys": keys,
+                **_version_facts(next(g for g in ctx.documents.groups if g.subject == subject)),
+            },
         )
+    groups_by_key = {m.key: g for g in ctx.documents.groups for m in g.members}
     for org, key, n in ctx.documents.inventory_duplicates:
         subject = f"document:{key}"
         if (org, subject) in emitted:
@@ -910,7 +1024,12 @@ def duplicate_document(view: DossierView, ctx: RuleContext) -> Iterator[Divergen
             found=f"{n} keer",
             message=f"De inhoudsopgave van {ctx.name(org)} vermeldt {key[3:]} {n} keer als toegevoegd.",
             why=f"{ctx.name(org)} heeft het stuk dubbel in het papieren dossier opgenomen.",
-            details={"medium": "paper", "count": n, "source": "inhoudsopgave"},
+            details={
+                "medium": "paper",
+                "count": n,
+                "source": "inhoudsopgave",
+                **(_version_facts(grp) if (grp := groups_by_key.get(key)) is not None else {}),
+            },
         )
 
 
@@ -925,6 +1044,7 @@ def unreadable_scan(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 continue
             seen.add((rec.organisation, subject))
             yield _unreadable(ctx, rec, subject, rec.unreadable)
+            continue  # one scan, one report: its documents without text are the same problem
         for doc in rec.documents:
             if doc.medium == Medium.PAPER and doc.text_chars == 0:
                 subject = f"scan:{doc.sha256 or p.sha256}:{doc.key}"

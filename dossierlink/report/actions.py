@@ -162,6 +162,44 @@ def _document_action(key: str) -> Callable[[_Ctx], str | None]:
     return build
 
 
+def _org_list(value: Any, c: _Ctx, exclude: str) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [c.names(o) for o in value if isinstance(o, str) and o and o != exclude]
+
+
+def _missing_digital(c: _Ctx) -> str | None:
+    """Say where the stuk is, from the evidence: sent by X, held digitally by X, or only on paper."""
+    doc = _doc(c.subject, c.details, c.lang)
+    if doc is None:
+        return None
+    base = {"doc": doc, "pages": _pages(c.details, c.lang), "dossier": c.dossier}
+    me = c.div.organisation
+    digital = c.details.get("digital_at")
+    trigger = c.details.get("trigger")
+    if isinstance(trigger, Mapping) and isinstance(digital, list):
+        sender = trigger.get("sender")
+        date = trigger.get("date")
+        if isinstance(sender, str) and sender in digital and sender != me and isinstance(date, str):
+            event = str(trigger.get("event") or "")
+            return t(
+                c.lang,
+                "act.missing_digital.sent",
+                **base,
+                sender=c.names(sender),
+                date=date,
+                event=t(c.lang, f"event.{event}") if event in ("inzending", "overdracht") else event,
+            )
+    holders = _org_list(digital, c, me)
+    if holders:
+        return t(c.lang, "act.missing_digital.held", **base, holders=_join(holders, c.lang))
+    if isinstance(digital, list) or "found_at" not in c.details:
+        # No digital version anywhere: the stuk exists only on paper.
+        return t(c.lang, "act.missing_digital", **base)
+    # Older divergences (before digital_at was recorded): name where it was found.
+    return t(c.lang, "act.missing_digital.found", **base, found_at=str(c.details["found_at"]))
+
+
 def _page_count_mismatch(c: _Ctx) -> str | None:
     doc = _doc(c.subject, c.details, c.lang)
     if doc is None:
@@ -359,7 +397,7 @@ def _unreadable_scan(c: _Ctx) -> str | None:
 
 _BUILDERS: dict[DivergenceKind, Callable[[_Ctx], str | None]] = {
     DivergenceKind.MISSING_PAPER: _document_action("act.missing_paper"),
-    DivergenceKind.MISSING_DIGITAL: _document_action("act.missing_digital"),
+    DivergenceKind.MISSING_DIGITAL: _missing_digital,
     DivergenceKind.PAGE_COUNT_MISMATCH: _page_count_mismatch,
     DivergenceKind.PAGES_MISSING: _pages_missing,
     DivergenceKind.CONTENT_MISMATCH: _content_mismatch,

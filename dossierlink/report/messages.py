@@ -152,6 +152,15 @@ _NL: dict[str, str] = {
     "pages.one": " (1 pagina)",
     "act.missing_paper": "Voeg {doc}{pages} toe aan het papieren dossier {dossier}",
     "act.missing_digital": "Registreer {doc}{pages} digitaal in dossier {dossier}; het zit alleen in het papieren dossier",
+    "act.missing_digital.sent": (
+        "Registreer {doc}{pages} digitaal in dossier {dossier}; {sender} heeft het op {date} verzonden ({event})"
+    ),
+    "act.missing_digital.held": (
+        "Registreer {doc}{pages} digitaal in dossier {dossier}; vraag het op bij {holders}, die het digitaal heeft"
+    ),
+    "act.missing_digital.found": "Registreer {doc}{pages} digitaal in dossier {dossier}; aanwezig: {found_at}",
+    "event.inzending": "inzending",
+    "event.overdracht": "overdracht",
     "act.page_count_mismatch": (
         "Controleer het aantal pagina's van {doc} in dossier {dossier}: verwacht {expected}, gevonden {found}"
     ),
@@ -336,6 +345,15 @@ _EN: dict[str, str] = {
     "pages.one": " (1 page)",
     "act.missing_paper": "Add {doc}{pages} to the paper file {dossier}",
     "act.missing_digital": "Register {doc}{pages} digitally in dossier {dossier}; it is only in the paper file",
+    "act.missing_digital.sent": (
+        "Register {doc}{pages} digitally in dossier {dossier}; {sender} sent it on {date} ({event})"
+    ),
+    "act.missing_digital.held": (
+        "Register {doc}{pages} digitally in dossier {dossier}; request it from {holders}, who hold it digitally"
+    ),
+    "act.missing_digital.found": "Register {doc}{pages} digitally in dossier {dossier}; present: {found_at}",
+    "event.inzending": "case submission",
+    "event.overdracht": "handover",
     "act.page_count_mismatch": (
         "Check the page count of {doc} in dossier {dossier}: expected {expected}, found {found}"
     ),

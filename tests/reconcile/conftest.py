@@ -125,6 +125,20 @@ def record(org: str, medium: str, *, name: str | None = None, **kw: Any) -> Reco
     return Record(**base)
 
 
+def batch(org: str, keys: tuple[str, ...]) -> tuple[Document, ...]:
+    """Paper documents of a whole-dossier batch scan: page 1 is the voorblad, the stukken follow.
+
+    Such a scan shows the whole paper file (as of when it was scanned), so a stuk that is not
+    in it is missing from the paper dossier.
+    """
+    out, page = [], 2
+    for k in keys:
+        n = PAGES[k]
+        out.append(doc(org, "paper", k, source_location=f"/inbox/{org}-paper, pages {page}-{page + n - 1}"))
+        page += n
+    return tuple(out)
+
+
 def consistent_records() -> dict[str, Record]:
     """A dossier that agrees everywhere: police, OM and court digital and paper, reclassering."""
     ev = Event
@@ -150,9 +164,7 @@ def consistent_records() -> dict[str, Record]:
                 ev(EventKind.DAGVAARDING, dt.date(2024, 2, 1), "om", status="gedagvaard"),
             ),
         ),
-        "om-paper": record(
-            "om", "paper", documents=tuple(doc("om", "paper", k) for k in (PV1, PV2, "DAG-1", "RA-1"))
-        ),
+        "om-paper": record("om", "paper", documents=batch("om", (PV1, PV2, "DAG-1", "RA-1"))),
         "rechtspraak": record(
             "rechtspraak",
             "digital",
@@ -163,7 +175,7 @@ def consistent_records() -> dict[str, Record]:
         "rechtspraak-paper": record(
             "rechtspraak",
             "paper",
-            documents=tuple(doc("rechtspraak", "paper", k) for k in (PV1, PV2, "DAG-1", "RA-1")),
+            documents=batch("rechtspraak", (PV1, PV2, "DAG-1", "RA-1")),
         ),
         "reclassering": record(
             "reclassering",
@@ -196,6 +208,8 @@ class Chain:
     ids = staticmethod(ids)
     fp = staticmethod(fp)
     replace_docs = staticmethod(replace_docs)
+    batch = staticmethod(batch)
+    TEXTS = TEXTS
     Event = Event
     EventKind = EventKind
     Identifier = Identifier
