@@ -44,16 +44,7 @@ class OmJsonAdapter(JsonAdapter):
     )
 
     def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
-        data = self.load(path)
-        if not isinstance(data, dict) or "omZaakExport" not in data:
-            raise AdapterError(path, "not an OM case export: the object 'omZaakExport' is missing", "/")
-        zaken = data.get("zaken")
-        if not isinstance(zaken, list):
-            raise AdapterError(path, "'zaken' must be a list of cases", "/zaken")
-        for i, zaak in enumerate(zaken):
-            where = f"/zaken[{i}]"
-            if not isinstance(zaak, dict):
-                raise AdapterError(path, "each case must be an object", where)
+        for zaak, where in self.entries(path, "omZaakExport", "zaken", "case"):
             yield self._record(path, hints, zaak, where)
 
     def _record(self, path: Path, hints: Hints, zaak: dict[str, Any], where: str) -> Record:

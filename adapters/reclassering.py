@@ -35,16 +35,7 @@ class ReclasseringAdapter(JsonAdapter):
     description: ClassVar[str] = "Reclassering advice reports: JSON (docs/formats/reclassering.md)"
 
     def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
-        data = self.load(path)
-        if not isinstance(data, dict) or "reclasseringAdviezen" not in data:
-            raise AdapterError(path, "not a Reclassering export: 'reclasseringAdviezen' is missing", "/")
-        adviezen = data.get("adviezen")
-        if not isinstance(adviezen, list):
-            raise AdapterError(path, "'adviezen' must be a list", "/adviezen")
-        for i, advies in enumerate(adviezen):
-            where = f"/adviezen[{i}]"
-            if not isinstance(advies, dict):
-                raise AdapterError(path, "each advies must be an object", where)
+        for advies, where in self.entries(path, "reclasseringAdviezen", "adviezen", "advies"):
             yield self._record(path, hints, advies, where)
 
     def _record(self, path: Path, hints: Hints, advies: dict[str, Any], where: str) -> Record:

@@ -380,34 +380,9 @@ class Chain:
             raise ValueError("The [chain] configuration is wrong: " + " ".join(errors))
         return ambition
 
-    def report(
-        self,
-        *,
-        level: str = "strategic",
-        fmt: str = "text",
-        lang: str = "nl",
-        reveal: bool = False,
-        recipient: str | None = None,
-        fail_on: str | None = None,
-        now: dt.datetime | None = None,
-        color: bool = False,
-        log: bool = True,
-        **filters: Any,
-    ) -> str:
-        """Render a report (strategic, tactical, operational) and log the disclosure."""
-        text, _over = self.report_with_status(
-            level=level,
-            fmt=fmt,
-            lang=lang,
-            reveal=reveal,
-            recipient=recipient,
-            fail_on=fail_on,
-            now=now,
-            color=color,
-            log=log,
-            **filters,
-        )
-        return text
+    def report(self, **options: Any) -> str:
+        """Render a report and log the disclosure; options as :meth:`report_with_status`."""
+        return self.report_with_status(**options)[0]
 
     def report_with_status(
         self,

@@ -554,6 +554,26 @@ class JsonAdapter(Adapter):
     def load(self, path: Path) -> Any:
         return load_json(path, limit=self.max_bytes, max_depth=self.max_depth)
 
+    def entries(
+        self, path: Path, marker: str, list_key: str, what: str
+    ) -> Iterator[tuple[dict[str, Any], str]]:
+        """Each object of the export's top-level list ``list_key``, with its JSON-path locator.
+
+        ``marker`` must be a top-level key (the export's signature); ``what`` names an entry in
+        error messages ("case", "advies").
+        """
+        data = self.load(path)
+        if not isinstance(data, dict) or marker not in data:
+            raise AdapterError(path, f"not a {self.name} export: the key {marker!r} is missing", "/")
+        items = data.get(list_key)
+        if not isinstance(items, list):
+            raise AdapterError(path, f"{list_key!r} must be a list", f"/{list_key}")
+        for i, item in enumerate(items):
+            where = f"/{list_key}[{i}]"
+            if not isinstance(item, dict):
+                raise AdapterError(path, f"each {what} must be an object", where)
+            yield item, where
+
 
 # --- referenced document files (PDF) ------------------------------------------------------
 
