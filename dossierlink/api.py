@@ -163,7 +163,8 @@ class Chain:
         )
         outcome = ingest_file(self.store, Path(path), opts, now=now)
         if reconcile and outcome.dossier_ids:
-            self.reconcile(dossier_ids=outcome.dossier_ids, now=now, kind="incremental")
+            ids = set(outcome.dossier_ids) | set(self.store.live_dossier_ids(dirty_only=True))
+            self.reconcile(dossier_ids=sorted(ids), now=now, kind="incremental")
         return outcome
 
     def ingest(
@@ -203,9 +204,12 @@ class Chain:
             touched.update(outcome.dossier_ids)
             if progress is not None:
                 progress(outcome)
-        if reconcile and touched:
+        if reconcile:
+            # Also what an interrupted earlier run stored but never reconciled (still dirty).
             live = {self.store._live_dossier(self.store.conn, d) for d in touched}
-            self.reconcile(dossier_ids=sorted(live), now=now, kind="incremental")
+            live.update(self.store.live_dossier_ids(dirty_only=True))
+            if live:
+                self.reconcile(dossier_ids=sorted(live), now=now, kind="incremental")
         return IngestSummary(
             files=len(outcomes),
             ingested=sum(o.status == "ingested" for o in outcomes),

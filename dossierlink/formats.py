@@ -111,7 +111,7 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
 
 def decode_text(data: bytes, path: Path | str, *, encoding: str | None = None) -> str:
     """Decode: a UTF-8 BOM, then strict UTF-8, then cp1252 (Excel's Dutch default)."""
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             try:
                 return data.decode("utf-16")
@@ -452,6 +452,8 @@ def parse_xml(path: Path, *, limit: int = MAX_XML_BYTES) -> Any:
         ) from None
     except defusedxml.ExternalReferenceForbidden:
         raise AdapterError(path, "the XML refers to an external resource; refused") from None
+    except (LookupError, ValueError) as exc:  # an unknown declared encoding, bad bytes for it
+        raise AdapterError(path, f"the XML's declared encoding cannot be used: {exc}") from None
     except DET.ParseError as exc:
         line, col = getattr(exc, "position", (0, 0))
         raise AdapterError(
@@ -602,7 +604,7 @@ def resolve_reference(export: Path, ref: str, jail: Path | None = None) -> tuple
     target = raw if raw.is_absolute() else export.parent / raw
     try:
         resolved = target.resolve()
-    except (OSError, RuntimeError) as exc:
+    except (OSError, RuntimeError, ValueError) as exc:  # ValueError: a NUL byte in the name
         return None, f"document file {ref!r} cannot be resolved: {exc}"
     if not resolved.is_relative_to(base):
         return (

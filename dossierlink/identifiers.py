@@ -98,10 +98,11 @@ _MAX_LEN = 200
 _PARKET_RE = re.compile(
     r"""^\s*(?P<parket>\d{2})\s*[/\-.]?\s*(?P<seq>\d{6})\s*[/\-.]?\s*(?P<year>\d{2})
         \s*(?:[-\s]?\(?(?P<suffix>[A-Za-z]{2,5})\)?)?\s*$""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
 _PARKET_SCAN_RE = re.compile(
-    r"(?<![\dA-Za-z/])(\d{2})\s?[/\-]\s?(\d{6})\s?[/\-]\s?(\d{2})(?:\s?[-\s]?\(?(VON|TUL|OWV|[A-Z]{3})\)?)?(?![\d])"
+    r"(?<![\dA-Za-z/])(\d{2})\s?[/\-]\s?(\d{6})\s?[/\-]\s?(\d{2})(?:\s?[-\s]?\(?(VON|TUL|OWV|[A-Z]{3})\)?)?(?![\d])",
+    re.ASCII,
 )
 
 
@@ -136,7 +137,7 @@ def parse_parketnummer(raw: str) -> Parketnummer:
 
 # --- PV number ----------------------------------------------------------------------------
 
-_PV_RE = re.compile(r"^PL(\d{2})([0-9A-Z]{2})\s?(\d{4})(\d{6})(?:-(\d{1,3}))?$")
+_PV_RE = re.compile(r"^PL(\d{2})([0-9A-Z]{2})\s?(\d{4})(\d{6})(?:-(\d{1,3}))?$", re.ASCII)
 # Tolerant pattern for scanned text: digits may be read as letters.
 _OCR_DIGIT = "0-9OoIlSBZ|"
 _PV_SCAN_RE = re.compile(
@@ -213,7 +214,7 @@ def parse_pv_number(raw: str, *, ocr: bool = False) -> PvNumber:
 
 # --- ECLI ---------------------------------------------------------------------------------
 
-_ECLI_RE = re.compile(r"^ECLI:([A-Z]{2}):([A-Z0-9]{1,7}):(\d{4}):([A-Z0-9.]{1,25})$")
+_ECLI_RE = re.compile(r"^ECLI:([A-Z]{2}):([A-Z0-9]{1,7}):(\d{4}):([A-Z0-9.]{1,25})$", re.ASCII)
 
 
 def parse_ecli(raw: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from dossierlink.adapter import Adapter, AdapterError, Hints, SkippedSource, identify, sha256_file
-from dossierlink.privacy import Pseudonymiser
+from dossierlink.privacy import Pseudonymiser, mask_bsns
 from dossierlink.schema import Medium, Record
 from dossierlink.store import Store, utcnow
 
@@ -82,7 +82,12 @@ def _preflight(path: Path, opts: IngestOptions) -> os.stat_result:
     except OSError as exc:
         raise TransientError(f"{path}: cannot be read now ({exc.strerror})") from exc
     if stat.S_ISLNK(st.st_mode):
-        target = path.resolve()
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise _Stop(
+                FileOutcome(str(path), "quarantined", "the file is a broken symlink or a symlink loop")
+            ) from None
         if opts.root is not None and not target.is_relative_to(opts.root.resolve()):
             raise _Stop(
                 FileOutcome(
@@ -231,7 +236,7 @@ def ingest_file(
             mtime=st.st_mtime if st else None,
             status="ignored",
             adapter=adapter_name,
-            error=exc.problem,
+            error=mask_bsns(exc.problem),
             now=now,
         )
         return FileOutcome(key, "ignored", exc.problem, adapter_name, sha)
@@ -261,6 +266,8 @@ def ingest_file(
             adapter_name,
             sha,
         )
+    # A reason may quote the bad value; it is stored, logged and shown: never with a BSN in it.
+    outcome = attrs.evolve(outcome, reason=mask_bsns(outcome.reason or ""))
     store.record_outcome(
         path=key,
         sha256=sha,

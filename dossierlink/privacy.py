@@ -9,16 +9,34 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 from pathlib import Path
 
 import attrs
 
 from dossierlink.schema import Person, Record
 
-__all__ = ["PSEUDONYM_PREFIX", "Pseudonymiser", "load_key"]
+__all__ = ["PSEUDONYM_PREFIX", "Pseudonymiser", "load_key", "mask_bsns"]
 
 PSEUDONYM_PREFIX = "ps:"
 ENV_KEY = "DOSSIERLINK_PSEUDONYM_KEY"
+
+
+# Anything that could be a BSN: 8 or 9 digits standing alone, or grouped as people write them
+# (123 45 67 89, 1234.56.782, 123.456.782). Over-masking an SKN or a number is the safe error.
+_BSN_LIKE = re.compile(
+    r"(?<![\d.])(\d{3}[ .]\d{2}[ .]\d{2}[ .]\d{2}|\d{4}[ .]\d{2}[ .]\d{3}|\d{3}[ .]\d{3}[ .]\d{3}|\d{8,9})(?![\d])"
+)
+
+
+def _mask_match(m: re.Match[str]) -> str:
+    text = m.group(0)
+    return "*" * (len(text) - 2) + text[-2:]
+
+
+def mask_bsns(text: str) -> str:
+    """Mask every BSN-like number in free text (logs, reasons, sidecars): only the last two digits stay."""
+    return _BSN_LIKE.sub(_mask_match, text)
 
 
 class KeyError_(ValueError):

@@ -16,19 +16,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["free_name", "quarantine_file", "safe_label", "scrub"]
+from dossierlink.privacy import mask_bsns
 
-_BSN_LIKE = re.compile(r"(?<![\d])(\d{3}[ .]?\d{2}[ .]?\d{2}[ .]?\d{2}|\d{8,9})(?![\d])")
+__all__ = ["free_name", "quarantine_file", "safe_label", "scrub"]
 
 
 def scrub(text: str) -> str:
-    """Mask every run that could be a BSN (8-9 digits, optionally grouped): sidecars and logs never hold one."""
-
-    def _mask(m: re.Match[str]) -> str:
-        digits = re.sub(r"\D", "", m.group(0))
-        return m.group(0) if len(digits) not in (8, 9) else "*" * (len(m.group(0)) - 2) + m.group(0)[-2:]
-
-    return _BSN_LIKE.sub(_mask, text)
+    """Mask every run that could be a BSN: sidecars and logs never hold one."""
+    return mask_bsns(text)
 
 
 def free_name(folder: Path, name: str) -> Path:

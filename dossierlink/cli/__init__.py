@@ -16,7 +16,7 @@ import click
 
 from dossierlink import __version__
 from dossierlink.api import DEFAULT_DB, Chain
-from dossierlink.identifiers import mask_bsn
+from dossierlink.privacy import mask_bsns
 from dossierlink.store import StoreError
 
 __all__ = ["main"]
@@ -330,9 +330,11 @@ def divergences_cmd(
         dossier=dossier,
     )
     if as_json:
+        from dossierlink.report.privacy import mask_divergence
+
         out = []
         for d in items:
-            row = divergence_to_dict(d)
+            row = divergence_to_dict(mask_divergence(d))
             row.pop("details", None)
             out.append(row)
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
@@ -348,9 +350,7 @@ def divergences_cmd(
 
 
 def _mask(text: str) -> str:
-    import re
-
-    return re.sub(r"(?<!\d)\d{9}(?!\d)", lambda m: mask_bsn(m.group(0)), text)
+    return mask_bsns(text)
 
 
 @divergences_cmd.command("ack")

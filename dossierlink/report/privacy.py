@@ -8,25 +8,19 @@ from typing import Any
 import attrs
 
 from dossierlink.identifiers import IdentifierKind, mask_bsn
+from dossierlink.privacy import mask_bsns
 from dossierlink.schema import Divergence, DivergenceKind, Identifier
 
 __all__ = ["mask_divergence", "mask_text"]
 
-# Nine digits standing alone (optionally grouped as 1234.56.782 or 123 456 782): BSN-like.
-# Over-masking a nine-digit SKN is the safe error.
-_BSN_RE = re.compile(r"(?<![\d.])(\d{4}[. ]\d{2}[. ]\d{3}|\d{3}[. ]\d{3}[. ]\d{3}|\d{9})(?![\d])")
 # Dates as persons' birth dates are written: 1990-02-01, 01-02-1990, 1-2-1990, 01/02/1990, 01.02.1990.
 _DATE_RE = re.compile(r"(?<!\d)(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:T[\d:.+Z\-]*)?(?!\d)")
 _DATE_MASK = "**-**-****"
 
 
-def _mask_bsn_match(m: re.Match[str]) -> str:
-    return mask_bsn(m.group(1).replace(".", "").replace(" ", ""))
-
-
 def mask_text(text: str, *, dates: bool = False) -> str:
     """Mask BSN-like numbers, and with ``dates`` every date (a birth date in a person's data)."""
-    out = _BSN_RE.sub(_mask_bsn_match, text)
+    out = mask_bsns(text)
     if dates:
         out = _DATE_RE.sub(_DATE_MASK, out)
     return out

@@ -255,7 +255,7 @@ def baseline(tmp_path: Path, make: Maker) -> Iterator[tuple[Any, dict[str, int]]
     make.politie_csv(good / "politie.csv", range(1, 4))
     make.om_json(good / "om.json", range(1, 4))
     chain = dossierlink.open(tmp_path / "keten.db")
-    summary = chain.ingest([good], reconcile=False)
+    summary = chain.ingest([good])
     assert summary.ingested == 2, summary.outcomes
     yield chain, counts(chain.path)
     chain.close()

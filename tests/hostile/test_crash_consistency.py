@@ -133,11 +133,6 @@ def test_an_ingest_killed_fifteen_times_ends_with_every_file_exactly_once(
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Chain.ingest reconciles only the dossiers touched in this run; dossiers a killed run "
-    "stored (dirty=1) but never reconciled stay without divergences until `dossierlink reconcile`",
-)
 def test_an_ingest_after_a_crash_reconciles_what_the_crashed_run_left_dirty(
     tmp_path: Path, make: Any
 ) -> None:

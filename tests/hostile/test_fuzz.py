@@ -99,11 +99,6 @@ def test_normalise_raises_only_identifier_errors_and_is_idempotent(kind: str, ra
     assert ids.normalise(kind, value) == value
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: identifier regexes use \\d, which matches any Unicode digit; '١٠/٦٠٠٠٤٠-٠٨' (Arabic-Indic) "
-    "normalises to a non-ASCII parketnummer that never joins its ASCII twin (fix: re.ASCII or [0-9])",
-)
 @pytest.mark.parametrize("kind", ["parketnummer", "pv"])
 @given(raw=id_like)
 @example(raw="\u0661\u0660/\u0666\u0660\u0660\u0660\u0664\u0660-\u0660\u0668")
@@ -244,11 +239,6 @@ def test_a_resolved_document_reference_never_leaves_its_jail(ref: str) -> None:
             assert problem is None or isinstance(problem, str)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: formats.resolve_reference lets ValueError('embedded null byte') escape from Path.resolve() "
-    "on a reference holding a NUL; fix: catch ValueError with OSError/RuntimeError there",
-)
 def test_a_document_reference_with_a_nul_byte_is_a_warning(tmp_path: Path) -> None:
     from dossierlink.formats import resolve_reference
 
@@ -343,10 +333,8 @@ edits = st.lists(
 
 
 # Known bugs pinned by their own strict-xfail tests; tolerated here so the fuzzers keep hunting for new ones.
-# Remove an entry when its fix lands (its xfail test then passes strictly and must be unmarked too).
-KNOWN_ESCAPES: tuple[type[BaseException], ...] = (
-    LookupError,
-)  # parse_xml: unknown encoding in the declaration
+# Add an entry only with such a test; remove it when the fix lands.
+KNOWN_ESCAPES: tuple[type[BaseException], ...] = ()
 
 
 def _extract_contract(name: str, data: bytes, suffix: str, root: Path) -> None:
@@ -367,11 +355,6 @@ def _extract_contract(name: str, data: bytes, suffix: str, root: Path) -> None:
             raise
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: formats.parse_xml lets LookupError('unknown encoding: f-8') escape for an XML declaration "
-    "naming an unknown encoding; fix: catch LookupError (and ValueError) there and raise AdapterError",
-)
 def test_an_xml_export_declaring_an_unknown_encoding_is_an_adapter_error(tmp_path: Path) -> None:
     from dossierlink.formats import parse_xml
 

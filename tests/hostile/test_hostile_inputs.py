@@ -320,11 +320,6 @@ def test_a_spreadsheet_formula_in_an_export_is_refused(
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: formats.decode_text looks for NUL bytes only in the first 4096 bytes; a NUL later "
-    "in a CSV is stored (fix: test `b'\\x00' in data`)",
-)
 @pytest.mark.parametrize("adapter", adapter_params(CSV_ADAPTERS))
 def test_a_nul_byte_deep_in_a_large_csv_is_refused(
     adapter: str, tmp_path: Path, make: Any, baseline: Any, table_counts: Any
@@ -523,11 +518,6 @@ def test_symlinks_out_of_an_inbox_are_quarantined_not_followed(
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: ingest._preflight calls path.resolve() unguarded; on a symlink loop Python 3.11 raises "
-    "RuntimeError, reported as 'internal error in adapter None' with a logged traceback",
-)
 def test_a_symlink_loop_is_named_as_such_not_as_an_internal_error(tmp_path: Path, baseline: Any) -> None:
     chain, _ = baseline
     inbox = tmp_path / "inbox"

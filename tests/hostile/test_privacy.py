@@ -174,11 +174,6 @@ def test_a_full_run_on_the_samples_shows_no_bsn_anywhere_unless_revealed(
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a BSN typed into another column is echoed raw in the quarantine reason (CLI 'rejected:' "
-    "line, sources.error, the .error.json sidecar): ingest_file does not mask BSN-like numbers in reasons",
-)
 def test_a_bsn_in_the_wrong_column_is_masked_in_the_quarantine_reason(
     tmp_path: Path, make: Any, cli: Any
 ) -> None:
@@ -196,11 +191,6 @@ def test_a_bsn_in_the_wrong_column_is_masked_in_the_quarantine_reason(
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: `dossierlink divergences --json` prints subject/found/message unmasked (cli divergences_cmd "
-    "does not apply report.privacy.mask_divergence); a BSN typed as a parketnummer comes out raw",
-)
 def test_a_bsn_typed_as_a_parketnummer_is_masked_in_divergences_json(
     tmp_path: Path, make: Any, quick_cli: Any
 ) -> None:
