@@ -14,6 +14,7 @@ from pathlib import Path
 
 import attrs
 
+from dossierlink.identifiers import is_valid_bsn
 from dossierlink.schema import Person, Record
 
 __all__ = ["PSEUDONYM_PREFIX", "Pseudonymiser", "load_key", "mask_bsns"]
@@ -31,6 +32,11 @@ _BSN_LIKE = re.compile(
 
 def _mask_match(m: re.Match[str]) -> str:
     text = m.group(0)
+    digits = re.sub(r"\D", "", text)
+    # An 8-digit run is a BSN only when its leading zero was dropped: mask it when the
+    # elfproef says so, and leave other 8-digit numbers (an SKN, a date) readable.
+    if len(digits) == 8 and not is_valid_bsn("0" + digits):
+        return text
     return "*" * (len(text) - 2) + text[-2:]
 
 
