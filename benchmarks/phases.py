@@ -30,7 +30,10 @@ class NotAvailable(Exception):
 
 
 def _peak_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """Peak RSS of this phase: its own process, or a (waited-for) child's if larger (pools, daemons)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(own, children) / 1024, 1)
 
 
 # --- generate -----------------------------------------------------------------------------
@@ -283,7 +286,14 @@ def _rate(fn: Callable[[str], int], files: list[str], workers: int) -> tuple[flo
 
 
 def phase_scans(a: dict[str, Any]) -> dict[str, Any]:
+    try:  # the scan engineer's own benchmark, when it is there
+        from benchmarks import scan_bench
+    except ImportError:
+        scan_bench = None  # type: ignore[assignment]
+    if scan_bench is not None and hasattr(scan_bench, "run"):
+        return {"rows": list(scan_bench.run(a.get("size", "small")))}
     files = sorted(str(p) for p in Path(a["chain"]).rglob("*.pdf") if ".documents" not in p.parts)
+    files = files[: a.get("max_files", len(files))]
     if not files:
         raise NotAvailable("no scans were generated (--scans 0)")
     try:
@@ -322,36 +332,72 @@ def phase_scans(a: dict[str, Any]) -> dict[str, Any]:
 # --- reconcile ----------------------------------------------------------------------------
 
 
-def phase_reconcile(a: dict[str, Any]) -> dict[str, Any]:
+def _full(path: Path, workers: int) -> dict[str, Any]:
     import dossierlink
 
-    chain = dossierlink.open(a["db"])
+    chain = dossierlink.open(path)
     t = time.perf_counter()
-    s = chain.reconcile(all=True, now=NOW)
-    full = time.perf_counter() - t
+    s = chain.reconcile(all=True, now=NOW, workers=workers)
+    secs = time.perf_counter() - t
+    chain.close()
+    return {
+        "dossiers": s.dossiers,
+        "open_divergences": s.open_total,
+        "seconds": round(secs, 3),
+        "per_dossier_ms": round(secs / s.dossiers * 1000, 3) if s.dossiers else None,
+    }
+
+
+def phase_reconcile(a: dict[str, Any]) -> dict[str, Any]:
+    """Full reconcile with 1 and with 2 worker processes (each from the same ingested store), then
+    the incremental reconcile of one touched dossier in the reconciled store of that size."""
+    import shutil
+
+    import dossierlink
+
+    db = Path(a["db"])
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    copy = db.with_name(db.stem + "-w2.db")
+    shutil.copyfile(db, copy)  # the 2-worker run starts from the same unreconciled store
+    try:
+        w1 = _full(db, 1)
+        w2 = _full(copy, 2)
+    finally:
+        for p in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+            p.unlink(missing_ok=True)
+    chain = dossierlink.open(db)
     ids = chain.store.live_dossier_ids()
     rng = random.Random(1)
-    sample = [rng.choice(ids) for _ in range(min(20, len(ids)))] if ids else []
+    sample = [rng.choice(ids) for _ in range(min(30, len(ids)))] if ids else []
     times = []
     for d in sample:
-        with chain.store.transaction() as conn:
-            conn.execute("UPDATE dossiers SET dirty = 1 WHERE id = ?", [d])
+        with chain.store.transaction() as c:
+            c.execute("UPDATE dossiers SET dirty = 1 WHERE id = ?", [d])
         t = time.perf_counter()
         chain.reconcile(now=NOW)  # the dirty dossier only: the incremental path
         times.append(time.perf_counter() - t)
     chain.close()
     return {
-        "dossiers": s.dossiers,
-        "open_divergences": s.open_total,
-        "full_seconds": round(full, 3),
-        "per_dossier_ms": round(full / s.dossiers * 1000, 3) if s.dossiers else None,
+        "dossiers": w1["dossiers"],
+        "open_divergences": w1["open_divergences"],
+        "w1": w1,
+        "w2": w2,
+        "full_seconds": w1["seconds"],
+        "per_dossier_ms": w1["per_dossier_ms"],
         "incremental_ms_p50": round(statistics.median(times) * 1000, 2) if times else None,
+        "incremental_ms_p95": round(_pct(times, 0.95) * 1000, 2) if times else None,
         "incremental_ms_max": round(max(times) * 1000, 2) if times else None,
     }
 
 
 def phase_pandas(a: dict[str, Any]) -> dict[str, Any]:
-    """The analyst's baseline: missing documents and page-count mismatches by pandas merges."""
+    """The analyst's baseline: missing documents and page-count mismatches by pandas merges.
+
+    It reads the same store's ``documents`` table (the read is timed, as our reconcile's is) and
+    runs the two checks; beside it, what our reconcile found of those kinds in the same store.
+    """
     import pandas as pd
 
     conn = sqlite3.connect(a["db"])
@@ -374,12 +420,21 @@ def phase_pandas(a: dict[str, Any]) -> dict[str, Any]:
     both = merged.dropna(subset=["page_count_p", "page_count_d"])
     n_pages = int((both.page_count_p != both.page_count_d).sum())
     secs = time.perf_counter() - t
+    ours = dict(
+        conn.execute(
+            "SELECT kind, count(*) FROM divergences WHERE status IN ('open', 'acknowledged') "
+            "AND kind IN ('missing_digital', 'missing_paper', 'page_count_mismatch', 'pages_missing') "
+            "GROUP BY kind"
+        ).fetchall()
+    )
     conn.close()
     return {
         "seconds": round(secs, 3),
+        "documents": len(docs),
         "missing_at_om": n_missing,
         "missing_paper": n_missing_paper,
         "page_count_mismatch": n_pages,
+        "ours": ours,
     }
 
 
@@ -389,100 +444,311 @@ def phase_quality(a: dict[str, Any]) -> dict[str, Any]:
     return {"per_kind": score(Path(a["truth"]), Path(a["db"]))}
 
 
+def _report_store(template: Path, target: Path, dossiers: int, open_divergences: int) -> dict[str, Any]:
+    """A store of ``dossiers`` dossiers with ``open_divergences`` open divergences, by direct inserts.
+
+    The rows are copies of the reconciled benchmark store's (its dossiers, their organisations'
+    records, identifiers made unique per copy, their real open divergences spread evenly), so the
+    report sees realistic kinds, messages and organisations. Only what the report reads is filled:
+    dossiers, identifiers, records (organisation and medium; payload ``{}``), divergences, runs.
+    """
+    from dossierlink.store import Store
+
+    Store(target).close()  # the schema
+    src = sqlite3.connect(template)
+    live = [r[0] for r in src.execute("SELECT id FROM dossiers WHERE merged_into IS NULL ORDER BY id")]
+    idents: dict[int, list[tuple[str, str]]] = {}
+    for d, kind, value in src.execute("SELECT dossier_id, kind, value FROM identifiers"):
+        idents.setdefault(d, []).append((kind, value))
+    orgs: dict[int, list[tuple[str, str]]] = {}
+    for d, org, medium in src.execute("SELECT DISTINCT dossier_id, organisation, medium FROM records"):
+        orgs.setdefault(d, []).append((org, medium))
+    cur = src.execute("SELECT * FROM divergences WHERE status IN ('open', 'acknowledged')")
+    columns = [c[0] for c in cur.description]
+    divs: dict[int, list[tuple[Any, ...]]] = {}
+    for row in cur:
+        divs.setdefault(row[columns.index("dossier_id")], []).append(row)
+    runs = src.execute("SELECT * FROM runs WHERE finished_at IS NOT NULL ORDER BY id").fetchall()
+    src.close()
+    if not live or not divs:
+        raise NotAvailable("the benchmark store has no reconciled dossiers to copy")
+    t = time.perf_counter()
+    conn = sqlite3.connect(target, isolation_level=None)
+    conn.execute("BEGIN")
+    conn.execute(
+        "INSERT INTO sources (id, path, status, first_seen) VALUES (1, 'synthetic', 'ingested', ?)",
+        [NOW.isoformat()],
+    )
+    id_col, dossier_col = columns.index("id"), columns.index("dossier_id")
+    placeholders = ",".join("?" * len(columns))
+    n_div = 0
+    rows_d, rows_i, rows_r, rows_v = [], [], [], []
+    for i in range(dossiers):
+        t_id = live[i % len(live)]
+        copy_no = i // len(live)
+        new_id = i + 1
+        rows_d.append((new_id, NOW.isoformat(), 0, NOW.isoformat()))
+        for kind, value in idents.get(t_id, []):
+            rows_i.append((kind, value if copy_no == 0 else f"{value}~{copy_no}", new_id))
+        for org, medium in orgs.get(t_id, []):
+            rows_r.append((1, new_id, org, medium, "{}"))
+        if n_div < open_divergences * (i + 1) / dossiers:
+            for row in divs.get(t_id, []):
+                r = list(row)
+                r[id_col] = f"{row[id_col]}~{copy_no}"
+                r[dossier_col] = new_id
+                rows_v.append(tuple(r))
+                n_div += 1
+    conn.executemany("INSERT INTO dossiers (id, created_at, dirty, reconciled_at) VALUES (?,?,?,?)", rows_d)
+    conn.executemany("INSERT OR IGNORE INTO identifiers (kind, value, dossier_id) VALUES (?,?,?)", rows_i)
+    conn.executemany(
+        "INSERT INTO records (source_id, dossier_id, organisation, medium, payload) VALUES (?,?,?,?,?)",
+        rows_r,
+    )
+    conn.executemany(f"INSERT INTO divergences ({','.join(columns)}) VALUES ({placeholders})", rows_v)
+    if runs:
+        n = len(runs[0])
+        conn.executemany(f"INSERT INTO runs VALUES ({','.join('?' * n)})", runs)
+        conn.execute(
+            "UPDATE runs SET dossiers_total = ?, open_divergences = ? WHERE id = (SELECT max(id) FROM runs)",
+            [dossiers, n_div],
+        )
+    conn.execute("COMMIT")
+    conn.close()
+    return {
+        "dossiers": dossiers,
+        "open_divergences": n_div,
+        "records": len(rows_r),
+        "build_seconds": round(time.perf_counter() - t, 3),
+    }
+
+
 def phase_report(a: dict[str, Any]) -> dict[str, Any]:
+    """Strategic and operational reports (text, html, json) on a store of the issue's size."""
     try:
         from dossierlink.report import make_report
     except ImportError as exc:
         raise NotAvailable(f"dossierlink.report.make_report is missing: {exc}") from None
     from sqlite_utils import Database
 
-    db = Database(a["db"])
-    out: dict[str, Any] = {}
+    target = Path(a["db"]).with_name("report.db")
+    for p in (target, Path(f"{target}-wal"), Path(f"{target}-shm")):
+        p.unlink(missing_ok=True)
+    out: dict[str, Any] = {
+        "store": _report_store(Path(a["db"]), target, int(a["dossiers"]), int(a["divergences"]))
+    }
+    db = Database(target)
     for level, fmt in (
         ("strategic", "text"),
         ("operational", "text"),
         ("strategic", "html"),
+        ("operational", "html"),
         ("operational", "json"),
     ):
         t = time.perf_counter()
         text, _ = make_report(db, level=level, fmt=fmt, now=NOW)
         out[f"{level}_{fmt}_seconds"] = round(time.perf_counter() - t, 3)
         out[f"{level}_{fmt}_bytes"] = len(text.encode())
+    db.close()
     return out
 
 
-def phase_sync(a: dict[str, Any]) -> dict[str, Any]:
-    """Latency from a file renamed into an inbox to its source row in the store (``dossierlink sync``)."""
-    from dossierlink.generate import generate_chain
+_POLITIE_HEADER = (
+    "PV-nummer;Parketnummer;Soort document;Titel;Datum document;Aantal pagina's;Bestand;Laatst gewijzigd;"
+    "Voornamen verdachte;Tussenvoegsel verdachte;Achternaam verdachte;Geboortedatum verdachte;BSN verdachte;"
+    "SKN verdachte;Datum inzending OM\n"
+)
+_SOORTEN = (
+    "Proces-verbaal van aangifte",
+    "Proces-verbaal van verhoor verdachte",
+    "Proces-verbaal van bevindingen",
+)
 
-    n = int(a.get("files", 20))
-    with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp)
-        generate_chain(base / "gen", dossiers=n * 2, seed=99, divergence_rate=0.0, scans=0.0, shard_size=2)
-        sources = sorted((base / "gen" / "chain" / "exports" / "politie").glob("*.csv"))[:n]
-        inbox = base / "inbox"
-        inbox.mkdir()
-        stage = base / "stage"
-        stage.mkdir()
-        db = base / "sync.db"
-        cfg = base / "dossierlink.toml"
-        cfg.write_text(
-            f'[store]\npath = "{db}"\n[sync]\nquarantine = "{base / "q"}"\nstability_seconds = 1\n'
-            f'rescan_minutes = 5\nworkers = 1\n[[inbox]]\npath = "{inbox}"\nadapter = "auto"\n'
-            'organisation = "politie"\nmedium = "digital"\nmode = "native"\n',
-            encoding="utf-8",
-        )
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "dossierlink", "--config", str(cfg), "sync"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env={**os.environ, "DOSSIERLINK_CONFIG": str(cfg)},
-        )
-        latencies: list[float] = []
+
+def _politie_export(i: int) -> str:
+    """A police export of one made-up case: three PVs (distinct content and size per ``i``)."""
+    rows = [
+        f"PL17A1 2024{i:06d}-{m};10/{600000 + i:06d}-24;{soort};{soort.split()[-1].title()} zaak {i}{'.' * (i % 7)};"
+        f"0{m}-03-2024;{2 + m};;0{m}-03-2024 16:40;Jan;de;Vries;12-04-1990;;;15-03-2024\n"
+        for m, soort in enumerate(_SOORTEN, 1)
+    ]
+    return _POLITIE_HEADER + "".join(rows)
+
+
+def _sync_config(base: Path, inboxes: int, stability: float, workers: int) -> Path:
+    lines = [
+        "[store]",
+        f'path = "{base / "sync.db"}"',
+        "[sync]",
+        f'quarantine = "{base / "quarantaine"}"',
+        f"stability_seconds = {stability}",
+        "rescan_minutes = 5",
+        f"workers = {workers}",
+    ]
+    for i in range(inboxes):
+        (base / f"inbox{i}").mkdir()
+        lines += [
+            "[[inbox]]",
+            f'path = "{base / f"inbox{i}"}"',
+            'organisation = "politie"',
+            'mode = "native"',
+        ]
+    cfg = base / "dossierlink.toml"
+    cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return cfg
+
+
+class _Daemon:
+    """``python -m dossierlink sync --log-format json`` in a child process, its log parsed as it grows."""
+
+    def __init__(self, cfg: Path, log: Path) -> None:
+        self.log = log
+        self.started = time.time()
+        with log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "dossierlink", "sync", "--log-format", "json", "--config", str(cfg)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def events(self, event: str) -> dict[str, float]:
+        found: dict[str, float] = {}
+        for line in self.log.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("{") and f'"{event}"' in line:
+                body = json.loads(line)
+                if body.get("event") == event:
+                    found[Path(body.get("path", "")).name] = dt.datetime.fromisoformat(
+                        body["time"]
+                    ).timestamp()
+        return found
+
+    def wait(self, event: str, n: int, timeout: float) -> dict[str, float]:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.events(event)
+            if len(found) >= n:
+                return found
+            if self.proc.poll() is not None:
+                tail = self.log.read_text(errors="replace")[-300:]
+                raise NotAvailable(f"dossierlink sync exited with {self.proc.returncode}: {tail}")
+            if time.monotonic() > deadline:
+                raise NotAvailable(
+                    f"{len(found)} of {n} '{event}' log lines after {timeout:.0f} s; see {self.log}"
+                )
+            time.sleep(0.05)
+
+    def ready(self, timeout: float = 60) -> float:
+        """Seconds from the process start to its workers being up (the ``ready`` line; else ``watching``)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for event in ("ready",):
+                got = self.events(event)
+                if got:
+                    return max(got.values()) - self.started
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        watching = self.wait("watching", 1, 5)  # an older daemon without the ready line
+        time.sleep(3)
+        return max(watching.values()) + 3 - self.started
+
+    def stop(self) -> None:
+        self.proc.terminate()
         try:
-            deadline = time.monotonic() + 20
-            while not db.exists() and time.monotonic() < deadline:
-                if proc.poll() is not None:
-                    raise NotAvailable(
-                        f"dossierlink sync exited with {proc.returncode}: "
-                        f"{(proc.stderr.read() if proc.stderr else b'').decode()[-300:]}"
-                    )
-                time.sleep(0.05)
-            for src in sources:
-                staged = stage / src.name
-                staged.write_bytes(src.read_bytes())
-                target = inbox / src.name
-                t = time.monotonic()
-                os.rename(staged, target)
-                limit = t + 30
-                found = False
-                while time.monotonic() < limit:
-                    try:
-                        c = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
-                        row = c.execute("SELECT 1 FROM sources WHERE path = ?", [str(target)]).fetchone()
-                        c.close()
-                    except sqlite3.Error:
-                        row = None
-                    if row:
-                        latencies.append(time.monotonic() - t)
-                        found = True
-                        break
-                    time.sleep(0.02)
-                if not found:
-                    raise NotAvailable(f"{target.name} was not ingested within 30 s")
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def phase_sync(a: dict[str, Any]) -> dict[str, Any]:
+    """``dossierlink sync``: latency rename → ingested and reconciled, a burst's throughput, idle CPU.
+
+    The end point is the daemon's ``ingested`` log line: ``Chain.ingest_file`` has stored the file
+    and committed the incremental reconcile of its dossiers (the divergences) before it returns,
+    so the line's time is an upper bound on "divergences in the store".
+    """
+    import psutil
+
+    stability = float(a.get("stability", 1.0))
+    workers = int(a.get("workers", 2))
+    spaced = int(a.get("latency_files", 20))
+    burst = int(a.get("burst", 200))
+    idle_inboxes = int(a.get("idle_inboxes", 10))
+    idle_seconds = float(a.get("idle_seconds", 5))
+    out: dict[str, Any] = {"stability_seconds": stability, "workers": workers}
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "one"
+        base.mkdir()
+        stage = base / "stage"  # same filesystem as the inbox: os.rename is atomic
+        stage.mkdir()
+        cfg = _sync_config(base, 1, stability, workers)
+        inbox = base / "inbox0"
+        daemon = _Daemon(cfg, base / "daemon.log")
+        try:
+            out["startup_s"] = round(daemon.ready(), 3)
+            # 1. Files arriving one at a time (0.3 s apart): the latency a sender sees.
+            renamed: dict[str, float] = {}
+            for i in range(spaced):
+                name = f"spaced{i:05d}.csv"
+                (stage / name).write_text(_politie_export(i), encoding="utf-8")
+                renamed[name] = time.time()
+                os.rename(stage / name, inbox / name)
+                time.sleep(0.3)
+            done = daemon.wait("ingested", spaced, 60 + 2 * spaced)
+            lat = [done[n] - renamed[n] for n in renamed]
+            out["files"] = spaced
+            out["p50_s"] = round(statistics.median(lat), 3)
+            out["p95_s"] = round(_pct(lat, 0.95), 3)
+            out["max_s"] = round(max(lat), 3)
+            # 2. A burst: every file renamed in at once.
+            names = [f"burst{i:05d}.csv" for i in range(burst)]
+            for i, name in enumerate(names):
+                (stage / name).write_text(_politie_export(100_000 + i), encoding="utf-8")
+            burst_renamed: dict[str, float] = {}
+            for name in names:
+                burst_renamed[name] = time.time()
+                os.rename(stage / name, inbox / name)
+            first = min(burst_renamed.values())
+            done = daemon.wait("ingested", spaced + burst, 120 + burst)
+            blat = [done[n] - burst_renamed[n] for n in names]
+            span = max(done[n] for n in names) - first
+            out["burst_files"] = burst
+            out["burst_seconds"] = round(span, 3)
+            out["burst_files_per_s"] = round(burst / span, 1) if span else None
+            out["burst_p50_s"] = round(statistics.median(blat), 3)
+            out["burst_p95_s"] = round(_pct(blat, 0.95), 3)
+            p = psutil.Process(daemon.proc.pid)
+            family = [p, *p.children(recursive=True)]
+            out["daemon_rss_mb"] = round(sum(x.memory_info().rss for x in family) / 2**20, 1)
+            out["processes"] = len(family)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-    latencies.sort()
-    return {
-        "files": len(latencies),
-        "stability_seconds": 1,
-        "p50_s": round(latencies[len(latencies) // 2], 3),
-        "p95_s": round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))], 3),
-    }
+            daemon.stop()
+        # 3. Idle CPU: N native inboxes, nothing arriving.
+        base = Path(tmp) / "idle"
+        base.mkdir()
+        cfg = _sync_config(base, idle_inboxes, 5.0, workers)
+        daemon = _Daemon(cfg, base / "daemon.log")
+        try:
+            daemon.ready()
+            time.sleep(1.0)  # the first scans are over
+            p = psutil.Process(daemon.proc.pid)
+            family = [p, *p.children(recursive=True)]
+            before = sum(sum(x.cpu_times()[:2]) for x in family)
+            time.sleep(idle_seconds)
+            after = sum(sum(x.cpu_times()[:2]) for x in family)
+        finally:
+            daemon.stop()
+        out["idle_inboxes"] = idle_inboxes
+        out["idle_seconds"] = idle_seconds
+        out["idle_cpu_s"] = round(after - before, 4)
+        out["idle_cpu_pct"] = round(100 * (after - before) / idle_seconds, 3)
+    return out
 
 
 PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

@@ -3,10 +3,10 @@
 A candidate is *stable* when (1) no event has touched it for ``stability_seconds`` — its mtime
 counts as the last event, so a file found by a scan that has not changed in an hour need not wait
 again — or it was renamed into the inbox (an atomic rename means "done writing"), (2) two checks
-``check_interval`` apart see the same size, mtime and inode, (3) it is still a regular file, and
-(4) a PDF ends in ``%%EOF``. A PDF that never gets its ``%%EOF`` is handed over anyway once it has
-not changed for ``pdf_grace`` seconds, so that a truncated scan is quarantined rather than waited
-on forever. The tracker does no I/O besides ``lstat`` and a tail read, and takes its clock as an
+``check_interval`` apart (0.1 s for a renamed file) see the same size, mtime and inode, (3) it is
+still a regular file, and (4) a PDF ends in ``%%EOF``. A PDF that never gets its ``%%EOF`` is
+handed over anyway once it has not changed for ``pdf_grace`` seconds, so that a truncated scan is
+quarantined rather than waited on forever. The tracker does no I/O besides ``lstat`` and a tail read, and takes its clock as an
 argument so it can be tested without sleeping.
 """
 
@@ -23,6 +23,7 @@ import attrs
 __all__ = ["Candidate", "Signature", "StabilityTracker", "Verdict", "pdf_is_complete", "signature"]
 
 PDF_TAIL_BYTES = 2048
+RENAMED_CHECK_INTERVAL = 0.1  # seconds between the two checks of a file renamed in
 
 
 @attrs.frozen
@@ -175,8 +176,12 @@ class StabilityTracker:
             since = cand.last_event
         return since
 
+    def _interval(self, cand: Candidate) -> float:
+        """Time between the two checks; short for a renamed file (the rename said it is complete)."""
+        return min(self.check_interval, RENAMED_CHECK_INTERVAL) if cand.renamed else self.check_interval
+
     def _due_at(self, cand: Candidate) -> float:
-        return max(self._quiet_since(cand) + self.stability, cand.checked_at + self.check_interval)
+        return max(self._quiet_since(cand) + self.stability, cand.checked_at + self._interval(cand))
 
     def _check(self, cand: Candidate, now: float) -> Verdict | None:
         sig = self.stat_fn(cand.path)
@@ -192,7 +197,7 @@ class StabilityTracker:
             cand.checked_at = now
             cand.unchanged_since = now
             return None
-        if now - cand.checked_at < self.check_interval or now < self._quiet_since(cand) + self.stability:
+        if now - cand.checked_at < self._interval(cand) or now < self._quiet_since(cand) + self.stability:
             return None
         if cand.path.suffix.lower() == ".pdf" and not self.pdf_complete(cand.path):
             if now - cand.unchanged_since < self.pdf_grace:

@@ -105,7 +105,15 @@ def init_worker(store: str, config: Any) -> None:
 
 
 def warm() -> int:
-    """A no-op job that makes the pool start its processes before the first file arrives."""
+    """Make the pool start its processes, and each load what the first file would, before it arrives."""
+    with contextlib.suppress(Exception):  # warming is an optimisation: a failure shows on the first file
+        from dossierlink.adapter import available_adapters
+
+        available_adapters()
+        if _chain is not None:
+            _chain.reconcile_config()
+            _chain._pseudonymiser()
+            _chain.store.conn.execute("SELECT count(*) FROM sources").fetchone()
     return os.getpid()
 
 

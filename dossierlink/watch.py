@@ -191,9 +191,16 @@ def default_observer(inbox: InboxConfig, mode: str) -> Any:
         from watchdog.observers.polling import PollingObserver
 
         return PollingObserver(timeout=inbox.poll_interval)
-    from watchdog.observers import Observer
+    try:
+        from watchdog.observers.inotify import InotifyObserver
+    except ImportError:  # not Linux: the platform's observer
+        from watchdog.observers import Observer
 
-    return Observer(timeout=1.0)
+        return Observer(timeout=1.0)
+    # Full events: a file renamed in from outside the inbox (IN_MOVED_TO without its IN_MOVED_FROM,
+    # as ``mv /staging/x inbox/``) arrives as a move, not as a creation, so it need not wait out the
+    # stability delay: an atomic rename means the writer is done.
+    return InotifyObserver(timeout=1.0, generate_full_events=True)
 
 
 # --- the daemon --------------------------------------------------------------------------------
@@ -251,6 +258,8 @@ class SyncDaemon:
         self._last_status = 0.0
         self._last_reconcile: str | None = None
         self._once_deadline = float("inf")
+        self._t0 = time.monotonic()
+        self._warming: list[cf.Future[Any]] = []
         self.totals: dict[str, int] = {}
         self.latencies: list[float] = []
 
@@ -321,7 +330,20 @@ class SyncDaemon:
             self._next_rescan = time.monotonic() + sync.rescan_minutes * 60
         if self.once:
             self._once_deadline = time.monotonic() + max(60.0, 20 * sync.stability_seconds)
+        if not self._warming:
+            self._ready()
         self._write_status(force=True)
+
+    def _wake(self, _future: object = None) -> None:
+        """Wake the dispatcher (a worker finished): no polling while files are in flight."""
+        self.events.put(("wake",))
+
+    def _ready(self) -> None:
+        """Log once that the workers are up: from here on a file costs its ingest, not a start-up."""
+        self._warming = []
+        _transition(
+            "ready", self.store, "-", workers=self.workers, seconds=round(time.monotonic() - self._t0, 3)
+        )
 
     def _new_executor(self) -> cf.Executor:
         if self.ingest_fn is not None:
@@ -329,15 +351,17 @@ class SyncDaemon:
         # Not plain fork: the daemon has threads, and a child must not inherit the lock's fd. The
         # forkserver is a fresh interpreter that imports dossierlink once and forks workers from it.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["dossierlink.api", "dossierlink.sync_worker", "dossierlink.adapter"])
+        context.set_forkserver_preload(["dossierlink.sync_preload"])
         pool = cf.ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
             initializer=init_worker,
             initargs=(str(self.store), self.config),
         )
-        for _ in range(self.workers):
-            pool.submit(warm)
+        # Start (and warm) every worker now: the first file must not pay for a process start.
+        self._warming = [pool.submit(warm) for _ in range(self.workers)]
+        for future in self._warming:
+            future.add_done_callback(self._wake)
         return pool
 
     def _shutdown(self) -> None:
@@ -557,7 +581,7 @@ class SyncDaemon:
         if self.retries:
             deadlines.append(self.retries[0][0])
         if self.in_flight:
-            deadlines.append(now + 0.05)
+            deadlines.append(now + 1.0)  # a safety net: a finished future wakes the loop itself
         if self._status_dirty:
             deadlines.append(self._last_status + self.status_interval)
         return min(5.0, max(0.01, min(deadlines) - now))
@@ -604,6 +628,8 @@ class SyncDaemon:
     def _on_event(self, index: int, event_type: str, is_dir: bool, src: str, dest: str) -> None:
         state = self.inboxes[index]
         if is_dir:
+            if event_type == "moved" and not dest:
+                return  # moved out of the inbox (a full event without a destination)
             if event_type in ("created", "moved") and state.config.recursive:
                 target = Path(dest or src)
                 if target.is_relative_to(state.root) and not is_ignored(
@@ -643,6 +669,8 @@ class SyncDaemon:
 
     def _tick(self) -> None:
         now = time.monotonic()
+        if self._warming and all(f.done() for f in self._warming):
+            self._ready()
         for future in [f for f in self.in_flight if f.done()]:
             self._complete(future)
         for verdict in self.tracker.due():
@@ -738,6 +766,7 @@ class SyncDaemon:
                 break
             self.in_flight[future] = pending
             self.in_flight_paths.add(pending.path)
+            future.add_done_callback(self._wake)
             self._status_dirty = True
         self.ready.extendleft(reversed(skipped))
 

@@ -43,6 +43,33 @@ def test_an_export_renamed_into_the_inbox_is_ingested(tmp_path: Path, mode: str)
     assert ingest.calls[".zaken.csv.part"] == 0
 
 
+def test_an_export_moved_in_from_a_staging_folder_outside_the_inbox_does_not_wait_out_the_delay(
+    tmp_path: Path,
+) -> None:
+    # mv /staging/x inbox/ gives inotify an IN_MOVED_TO without its IN_MOVED_FROM: still a rename.
+    config = make_config(tmp_path, stability=60)
+    ingest = FakeIngest()
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "zaken.csv").write_text("zaak 7\n", encoding="utf-8")
+    with ThreadDaemon(config, ingest):
+        os.rename(staging / "zaken.csv", config.inboxes[0].path / "zaken.csv")
+        assert wait_until(lambda: ingest.settled() == 1, timeout=20)  # well before the 60 s delay
+    assert ingest.outcomes == {"zaken.csv": "ingested"}
+
+
+def test_a_folder_moved_out_of_the_inbox_is_not_scanned_and_the_daemon_goes_on(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    ingest = FakeIngest()
+    inbox = config.inboxes[0].path
+    (inbox / "zaak").mkdir()
+    with ThreadDaemon(config, ingest):
+        os.rename(inbox / "zaak", tmp_path / "elders")
+        write_atomically(inbox, "na.csv", "zaak 8\n")
+        assert wait_until(lambda: ingest.settled() == 1)
+    assert ingest.outcomes == {"na.csv": "ingested"}
+
+
 @pytest.mark.parametrize("mode", ["native", "poll"])
 def test_a_burst_with_duplicates_and_corrupt_files_loses_nothing_and_doubles_nothing(
     tmp_path: Path, mode: str

@@ -61,6 +61,29 @@ def test_a_renamed_file_is_done_writing_but_still_checked_twice() -> None:
     assert [v.kind for v in t.due()] == ["stable"]
 
 
+def test_a_renamed_export_is_checked_again_after_a_tenth_of_a_second_not_the_full_interval() -> None:
+    w, p = World(), Path("/in/zaken.json")
+    t = w.tracker(stability=30)  # check_interval 1.0 for files written in place
+    w.write(p, 100)
+    t.touch(p, 0, renamed=True)
+    w.advance(0.05)
+    assert t.due() == []
+    w.advance(0.06)
+    assert [v.kind for v in t.due()] == ["stable"]
+
+
+def test_a_renamed_export_that_changes_after_the_rename_waits_for_it_to_settle() -> None:
+    w, p = World(), Path("/in/zaken.json")
+    t = w.tracker(stability=30)
+    w.write(p, 100)
+    t.touch(p, 0, renamed=True)
+    w.advance(0.2)
+    w.write(p, 150)  # a writer still appending after the rename
+    assert t.due() == []
+    w.advance(0.2)
+    assert [v.kind for v in t.due()] == ["stable"]
+
+
 def test_an_old_file_found_by_a_scan_needs_no_quiet_period() -> None:
     w, p = World(), Path("/in/old.csv")
     w.write(p, 5)
