@@ -278,19 +278,14 @@ class Chain:
             results_iter = (_reconcile_batch(self.store, batch, config, now) for batch in batches)
         try:
             for results in results_iter:
-                with self.store.transaction():
-                    for dossier_id, found in results:
-                        counts = self.store.apply_divergences(dossier_id, found, now=now, run_id=run_id)
-                        for k, v in counts.items():
-                            totals[k] += v
+                counts = self.store.apply_divergences_batch(results, now=now, run_id=run_id)
+                for k, v in counts.items():
+                    totals[k] += v
         finally:
             if pool is not None:
                 pool.close()
                 pool.join()
-        self.store.finish_run(run_id, now=now)
-        open_total = self.store.conn.execute(
-            "SELECT count(*) FROM divergences WHERE status IN ('open','acknowledged')"
-        ).fetchone()[0]
+        open_total = self.store.finish_run(run_id, now=now)
         return ReconcileSummary(
             len(ids),
             totals["new"],

@@ -151,8 +151,18 @@ def _defaults(cls: type) -> tuple[tuple[str, Any, bool], ...]:
 _FIELDS: dict[type, tuple[tuple[str, Any, bool], ...]] = {}
 
 
+_ATTRS_TYPES: dict[type, bool] = {}
+
+
+def _is_attrs(cls: type) -> bool:
+    known = _ATTRS_TYPES.get(cls)
+    if known is None:
+        known = _ATTRS_TYPES[cls] = attrs.has(cls)
+    return known
+
+
 def _compact(value: Any) -> Any:
-    if attrs.has(type(value)):
+    if _is_attrs(type(value)):
         fields = _FIELDS.get(type(value)) or _FIELDS.setdefault(type(value), _defaults(type(value)))
         out: dict[str, Any] = {}
         for name, default, is_factory in fields:

@@ -224,6 +224,17 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_counting_indexes(db: Database) -> None:
+    """Runs count live dossiers and open divergences after every reconcile: answer from indexes."""
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS divergences_open ON divergences(status, dossier_id);
+        CREATE INDEX IF NOT EXISTS dossiers_live ON dossiers(id) WHERE merged_into IS NULL;
+        """
+    )
+
+
 @attrs.frozen
 class IngestedFile:
     source_id: int
@@ -701,77 +712,104 @@ class Store:
         now: dt.datetime,
         run_id: int | None = None,
     ) -> dict[str, int]:
-        """Make the store agree with what reconcile found for one dossier, keeping history.
+        """Make the store agree with what reconcile found for one dossier (see the batch form)."""
+        return self.apply_divergences_batch([(dossier_id, list(found))], now=now, run_id=run_id)
+
+    def apply_divergences_batch(
+        self,
+        results: Sequence[tuple[int, Sequence[Divergence]]],
+        *,
+        now: dt.datetime,
+        run_id: int | None = None,
+    ) -> dict[str, int]:
+        """Make the store agree with what reconcile found for these dossiers, keeping history.
 
         New → open; seen again → last_seen moves; resolved and back → reopened; gone →
-        resolved with resolved_at. Acknowledged ones keep their acknowledgement.
+        resolved with resolved_at. Acknowledged ones keep their acknowledgement. One
+        transaction and a handful of statements per batch, not per dossier.
         """
         counts = {"new": 0, "kept": 0, "reopened": 0, "resolved": 0}
-        found_by_id = {d.id: d for d in found}
+        ts = _iso(now)
+        dossier_ids = [d for d, _ in results]
         with self.transaction() as conn:
-            existing = {
-                str(r[0]): str(r[1])
-                for r in conn.execute("SELECT id, status FROM divergences WHERE dossier_id = ?", [dossier_id])
-            }
-            if found_by_id:
-                placeholders = ",".join("?" * len(found_by_id))
-                for r in conn.execute(
-                    f"SELECT id, status FROM divergences WHERE id IN ({placeholders})", list(found_by_id)
+            existing: dict[int, dict[str, str]] = {d: {} for d in dossier_ids}
+            status_of: dict[str, str] = {}
+            for chunk in _chunks(dossier_ids):
+                marks = ",".join("?" * len(chunk))
+                for div_id, status, did in conn.execute(
+                    f"SELECT id, status, dossier_id FROM divergences WHERE dossier_id IN ({marks})", chunk
                 ):
-                    existing.setdefault(str(r[0]), str(r[1]))
+                    existing.setdefault(int(did), {})[str(div_id)] = str(status)
+                    status_of[str(div_id)] = str(status)
+            # A divergence may live under a dossier that was merged away: find it by id.
+            unknown = [d.id for _, found in results for d in found if d.id not in status_of]
+            for chunk in _chunks(unknown):
+                marks = ",".join("?" * len(chunk))
+                for div_id, status in conn.execute(
+                    f"SELECT id, status FROM divergences WHERE id IN ({marks})", chunk
+                ):
+                    status_of[str(div_id)] = str(status)
+            inserts: list[list[Any]] = []
+            updates: list[list[Any]] = []
+            resolves: list[tuple[str | None, str]] = []
             history: list[tuple[Any, ...]] = []
-            for div_id, d in found_by_id.items():
-                common = [
-                    dossier_id,
-                    d.kind.value,
-                    d.severity.value,
-                    d.organisation,
-                    json.dumps(list(d.organisations)),
-                    json.dumps([{"kind": i.kind.value, "value": i.value} for i in d.identifiers]),
-                    d.subject,
-                    d.expected,
-                    d.found,
-                    d.message,
-                    d.why,
-                    json.dumps(d.details, ensure_ascii=False, default=str, sort_keys=True),
-                ]
-                status = existing.get(div_id)
-                if status is None:
-                    conn.execute(
-                        "INSERT INTO divergences (dossier_id, kind, severity, organisation, organisations, "
-                        "identifiers, subject, expected, found, message, why, details, id, status, first_seen, "
-                        "last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, 'open', ?, ?)",
-                        [*common, div_id, _iso(now), _iso(now)],
-                    )
-                    history.append((div_id, _iso(now), None, "open", None, None, run_id))
-                    counts["new"] += 1
-                else:
-                    new_status = "open" if status == Status.RESOLVED.value else status
-                    conn.execute(
-                        "UPDATE divergences SET dossier_id=?, kind=?, severity=?, organisation=?, organisations=?, "
-                        "identifiers=?, subject=?, expected=?, found=?, message=?, why=?, details=?, "
-                        "status=?, last_seen=?, resolved_at=NULL WHERE id=?",
-                        [*common, new_status, _iso(now), div_id],
-                    )
-                    if status == Status.RESOLVED.value:
-                        history.append((div_id, _iso(now), status, "open", "weer gevonden", None, run_id))
+            for dossier_id, found in results:
+                found_by_id = {d.id: d for d in found}
+                for div_id, d in found_by_id.items():
+                    common = [
+                        dossier_id,
+                        d.kind.value,
+                        d.severity.value,
+                        d.organisation,
+                        json.dumps(list(d.organisations)),
+                        json.dumps([{"kind": i.kind.value, "value": i.value} for i in d.identifiers]),
+                        d.subject,
+                        d.expected,
+                        d.found,
+                        d.message,
+                        d.why,
+                        json.dumps(d.details, ensure_ascii=False, default=str, sort_keys=True),
+                    ]
+                    status = status_of.get(div_id)
+                    if status is None:
+                        inserts.append([*common, div_id, ts, ts])
+                        history.append((div_id, ts, None, "open", None, None, run_id))
+                        counts["new"] += 1
+                        status_of[div_id] = "open"
+                        continue
+                    reopened = status == Status.RESOLVED.value
+                    updates.append([*common, "open" if reopened else status, ts, div_id])
+                    if reopened:
+                        history.append((div_id, ts, status, "open", "weer gevonden", None, run_id))
                         counts["reopened"] += 1
                     else:
                         counts["kept"] += 1
-            gone = [i for i, s in existing.items() if i not in found_by_id and s != Status.RESOLVED.value]
-            for div_id in gone:
-                conn.execute(
-                    "UPDATE divergences SET status='resolved', resolved_at=? WHERE id=?", [_iso(now), div_id]
-                )
-                history.append((div_id, _iso(now), existing[div_id], "resolved", None, None, run_id))
-                counts["resolved"] += 1
+                for div_id, status in existing.get(dossier_id, {}).items():
+                    if div_id not in found_by_id and status != Status.RESOLVED.value:
+                        resolves.append((ts, div_id))
+                        history.append((div_id, ts, status, "resolved", None, None, run_id))
+                        counts["resolved"] += 1
+            conn.executemany(
+                "INSERT INTO divergences (dossier_id, kind, severity, organisation, organisations, "
+                "identifiers, subject, expected, found, message, why, details, id, status, first_seen, "
+                "last_seen) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?, 'open', ?, ?)",
+                inserts,
+            )
+            conn.executemany(
+                "UPDATE divergences SET dossier_id=?, kind=?, severity=?, organisation=?, organisations=?, "
+                "identifiers=?, subject=?, expected=?, found=?, message=?, why=?, details=?, "
+                "status=?, last_seen=?, resolved_at=NULL WHERE id=?",
+                updates,
+            )
+            conn.executemany("UPDATE divergences SET status='resolved', resolved_at=? WHERE id=?", resolves)
             conn.executemany(
                 "INSERT INTO divergence_history (divergence_id, at, status_from, status_to, note, by, run_id) "
                 "VALUES (?,?,?,?,?,?,?)",
                 history,
             )
-            conn.execute(
-                "UPDATE dossiers SET dirty = 0, reconciled_at = ? WHERE id = ?", [_iso(now), dossier_id]
+            conn.executemany(
+                "UPDATE dossiers SET dirty = 0, reconciled_at = ? WHERE id = ?",
+                [(ts, d) for d in dossier_ids],
             )
         return counts
 
@@ -841,7 +879,7 @@ class Store:
             cur = conn.execute("INSERT INTO runs (started_at, kind) VALUES (?, ?)", [_iso(now), kind])
             return int(cur.lastrowid or 0)
 
-    def finish_run(self, run_id: int, *, now: dt.datetime, files: int = 0, records: int = 0) -> None:
+    def finish_run(self, run_id: int, *, now: dt.datetime, files: int = 0, records: int = 0) -> int:
         with self.transaction() as conn:
             total = conn.execute("SELECT count(*) FROM dossiers WHERE merged_into IS NULL").fetchone()[0]
             inconsistent = conn.execute(
@@ -855,6 +893,7 @@ class Store:
                 "files=?, records=? WHERE id=?",
                 [_iso(now), total, total - inconsistent, open_divs, files, records, run_id],
             )
+        return int(open_divs)
 
 
 def divergence_from_row(r: dict[str, Any]) -> Divergence:
@@ -879,6 +918,12 @@ def divergence_from_row(r: dict[str, Any]) -> Divergence:
         dossier_id=r["dossier_id"],
         details=json.loads(r["details"]) if r.get("details") else {},
     )
+
+
+def _chunks(items: Sequence[Any], size: int = 900) -> Iterator[list[Any]]:
+    """Pieces small enough for SQLite's limit on bound parameters."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
 
 
 def _anchor(keys: Iterable[tuple[str, str]]) -> str | None:
