@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -290,10 +291,15 @@ class ReconcileConfig:
         return self.producers.get(doc_type)
 
     def chain_rank(self, organisation: str) -> int:
-        try:
-            return self.chain_order.index(organisation)
-        except ValueError:
-            return len(self.chain_order)
+        """Position in ``chain_order`` (its first occurrence); unknown organisations come last."""
+        return self._chain_ranks.get(organisation, len(self.chain_order))
+
+    @functools.cached_property
+    def _chain_ranks(self) -> dict[str, int]:
+        ranks: dict[str, int] = {}
+        for i, org in enumerate(self.chain_order):
+            ranks.setdefault(org, i)
+        return ranks
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], errors: list[str]) -> ReconcileConfig:

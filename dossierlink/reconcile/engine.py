@@ -87,10 +87,9 @@ def build_context(view: DossierView, config: ReconcileConfig, now: dt.datetime) 
             events.add((rec.organisation, ev))
         for pi, p in enumerate(rec.persons):
             persons.append(PersonEntry(ri, pi, rec.organisation, p))
+    # EventKind is a StrEnum: it orders as its value.
     ordered_events = tuple(
-        sorted(
-            events, key=lambda t: (t[1].date, t[0], t[1].kind.value, t[1].organisation, t[1].receiver or "")
-        )
+        sorted(events, key=lambda t: (t[1].date, t[0], t[1].kind, t[1].organisation, t[1].receiver or ""))
     )
     return RuleContext(
         config=config,

@@ -60,6 +60,9 @@ def normalise_document_key(raw: str) -> tuple[NormalisedKey, tuple[str, ...]]:
     ``pv:<normalised>``; anything else ``nr:<upper-cased, single-spaced>``.
     """
     text = _SPACES.sub(" ", raw.strip())
+    if text[:1] not in ("P", "p"):
+        # Both PV patterns (clean, upper-cased; and OCR-tolerant) start with the letter P.
+        return NormalisedKey("nr:" + text.upper()), ()
     try:
         return NormalisedKey("pv:" + parse_pv_number(text).normalised), ()
     except IdentifierError:

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from dossierlink.reconcile.config import ReconcileConfig
 from dossierlink.reconcile.keys import NormalisedKey, normalise_document_key
-from dossierlink.schema import Document, DocumentType, InventoryAction, Medium, Record
+from dossierlink.schema import Document, DocumentType, InventoryAction, InventoryEntry, Medium, Record
 
 __all__ = [
     "DocRef",
@@ -114,6 +114,8 @@ def fingerprint_similarity(a: str, b: str) -> float:
     return _local_similarity(a, b)
 
 
+_MEDIUM_LABEL = {m: m.value for m in Medium}
+
 # --- value classes --------------------------------------------------------------------------
 
 
@@ -126,22 +128,19 @@ class DocRef:
     key: NormalisedKey
     document: Document
     corrections: tuple[str, ...] = ()
+    # Derived from ``document`` and ``index`` once (rules read them in every loop).
+    organisation: str = attrs.field(init=False, eq=False, repr=False)
+    medium: Medium = attrs.field(init=False, eq=False, repr=False)
+    from_inventory: bool = attrs.field(init=False, eq=False, repr=False)
 
-    @property
-    def organisation(self) -> str:
-        return self.document.organisation
-
-    @property
-    def medium(self) -> Medium:
-        return self.document.medium
-
-    @property
-    def from_inventory(self) -> bool:
-        return self.index < 0
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "organisation", self.document.organisation)
+        object.__setattr__(self, "medium", self.document.medium)
+        object.__setattr__(self, "from_inventory", self.index < 0)
 
     @property
     def label(self) -> str:
-        src = "inhoudsopgave" if self.from_inventory else self.medium.value
+        src = "inhoudsopgave" if self.from_inventory else _MEDIUM_LABEL[self.medium]
         return f"{self.organisation} {src} {self.key}"
 
 
@@ -170,6 +169,13 @@ class DocumentGroup:
     type: DocumentType
     producer: str | None
     explanations: tuple[MatchExplanation, ...] = ()
+    # Derived from ``members`` once: the (organisation, medium) pairs present, and the paper versions.
+    held: frozenset[tuple[str, Medium]] = attrs.field(init=False, eq=False, repr=False)
+    paper: tuple[DocRef, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "held", frozenset((m.organisation, m.medium) for m in self.members))
+        object.__setattr__(self, "paper", tuple(m for m in self.members if m.medium == Medium.PAPER))
 
     @property
     def organisations(self) -> tuple[str, ...]:
@@ -184,6 +190,8 @@ class DocumentGroup:
         ]
 
     def holds(self, organisation: str, medium: Medium) -> bool:
+        if type(medium) is Medium:
+            return (organisation, medium) in self.held
         return any(m.organisation == organisation and m.medium == medium for m in self.members)
 
     @property
@@ -221,6 +229,10 @@ class DocumentMatching:
 # --- matching -------------------------------------------------------------------------------
 
 
+def _inventory_order(e: InventoryEntry) -> tuple[dt.datetime, bool]:
+    return (e.at, e.action != InventoryAction.REMOVED)
+
+
 def _inventory_refs(
     records: tuple[Record, ...], present: set[tuple[str, NormalisedKey]]
 ) -> Iterator[tuple[DocRef | None, tuple[str, NormalisedKey, int] | None]]:
@@ -229,21 +241,12 @@ def _inventory_refs(
         if not rec.inventory:
             continue
         active: dict[NormalisedKey, int] = {}
-        last: dict[NormalisedKey, Document] = {}
-        for entry in sorted(rec.inventory, key=lambda e: (e.at, e.action != InventoryAction.REMOVED)):
-            key, _ = normalise_document_key(entry.document_key)
+        last: dict[NormalisedKey, InventoryEntry] = {}
+        for entry in sorted(rec.inventory, key=_inventory_order):
+            key = normalise_document_key(entry.document_key)[0]
             if entry.action == InventoryAction.ADDED:
                 active[key] = active.get(key, 0) + 1
-                last[key] = Document(
-                    organisation=rec.organisation,
-                    medium=Medium.PAPER,
-                    key=entry.document_key,
-                    type=entry.type,
-                    title=entry.title,
-                    page_count=entry.page_count,
-                    modified=entry.at,
-                    source_location=entry.dossier_pages,
-                )
+                last[key] = entry
             elif active.get(key):
                 active[key] -= 1
         for key in sorted(active):
@@ -254,7 +257,18 @@ def _inventory_refs(
                 yield None, (rec.organisation, key, n)
             if (rec.organisation, key) not in present:
                 present.add((rec.organisation, key))
-                yield DocRef(ri, -1, key, last[key]), None
+                entry = last[key]
+                doc = Document(
+                    organisation=rec.organisation,
+                    medium=Medium.PAPER,
+                    key=entry.document_key,
+                    type=entry.type,
+                    title=entry.title,
+                    page_count=entry.page_count,
+                    modified=entry.at,
+                    source_location=entry.dossier_pages,
+                )
+                yield DocRef(ri, -1, key, doc), None
 
 
 def _collect(records: tuple[Record, ...]) -> tuple[list[DocRef], list[tuple[str, NormalisedKey, int]]]:
@@ -275,7 +289,12 @@ def _collect(records: tuple[Record, ...]) -> tuple[list[DocRef], list[tuple[str,
     return refs, dups
 
 
-def _group_type(members: Iterable[DocRef], config: ReconcileConfig) -> DocumentType:
+def _group_type(members: list[DocRef], config: ReconcileConfig) -> DocumentType:
+    if len(members) == 1:
+        only = members[0].document.type
+        if only not in _GENERIC or only is DocumentType.PV:
+            return only
+        return DocumentType.OVERIG
     ordered = sorted(
         members,
         key=lambda m: (m.medium != Medium.DIGITAL, m.from_inventory, config.chain_rank(m.organisation)),
@@ -323,6 +342,21 @@ def _member_order(m: DocRef) -> tuple[object, ...]:
         repr(d.page_labels),
         m.index,
     )
+
+
+def _sort_members(members: list[DocRef]) -> list[DocRef]:
+    """``sorted(members, key=_member_order)`` without building the long key when its head decides."""
+    if len(members) < 2:
+        return list(members)
+    heads = [(m.organisation, m.medium, m.from_inventory, m.record) for m in members]
+    if len(set(heads)) == len(heads):
+        # Distinct heads decide the order alone (StrEnum members order as their values).
+        return [m for _, m in sorted(zip(heads, members, strict=True), key=_first)]
+    return sorted(members, key=_member_order)
+
+
+def _first(t: tuple[tuple[str, Medium, bool, int], DocRef]) -> tuple[str, Medium, bool, int]:
+    return t[0]
 
 
 def _day(d: Document) -> dt.date | None:
@@ -407,7 +441,8 @@ def match_documents(records: tuple[Record, ...], config: ReconcileConfig) -> Doc
     for k in by_key:
         if k.has_mutation and (reg := k.registration):
             mutated[reg].append(k)
-    for k in sorted(by_key):
+    keys = sorted(by_key)
+    for k in keys:
         if k.is_pv and not k.has_mutation:
             options = mutated.get(k.registration or "", [])
             if len(options) == 1:
@@ -425,7 +460,7 @@ def match_documents(records: tuple[Record, ...], config: ReconcileConfig) -> Doc
                     )
                 )
 
-    for k in sorted(by_key):
+    for k in keys:
         if canon[k] != k:
             evidence[canon[k]].extend(evidence.pop(k, []))
 
@@ -433,19 +468,20 @@ def match_documents(records: tuple[Record, ...], config: ReconcileConfig) -> Doc
     # whose PV number needed OCR corrections) may be another source's version of a known document.
     near: list[MatchExplanation] = []
     root_members: dict[NormalisedKey, list[DocRef]] = defaultdict(list)
-    for k in sorted(by_key):
+    for k in keys:
         root_members[canon[k]].extend(by_key[k])
     roots = sorted(root_members)
     for src_key in roots:
         members = root_members[src_key]
         if not members:
             continue
+        # A cleanly parsed PV number that nobody else has is missing elsewhere, not renamed.
+        if src_key.is_pv and not any(m.corrections for m in members):
+            continue
         # A source: a document whose key no other organisation or medium shares, or one that only
         # exists on paper (a scan whose number could not be read gets a derived key).
         paper_only = all(m.medium == Medium.PAPER for m in members)
         if len({(m.organisation, m.medium) for m in members}) != 1 and not paper_only:
-            continue
-        if src_key.is_pv and not any(m.corrections for m in members):
             continue
         src = members[0]
         src_records = {m.record for m in members}
@@ -516,7 +552,7 @@ def match_documents(records: tuple[Record, ...], config: ReconcileConfig) -> Doc
 
     groups: list[DocumentGroup] = []
     for root in sorted(k for k, v in root_members.items() if v):
-        members = sorted(root_members[root], key=_member_order)
+        members = _sort_members(root_members[root])
         dtype = _group_type(members, config)
         groups.append(
             DocumentGroup(

@@ -10,7 +10,6 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 
 import attrs
@@ -157,11 +156,15 @@ def _given_tokens(voornamen: str | None) -> tuple[list[str], str]:
     return full, initials
 
 
-@functools.lru_cache(maxsize=8192)
 def split_name(person: Person) -> NameParts:
     """Split "van den Berg", "Berg, van den", "Berg" + "van den", "Jan van den" + "Berg" alike."""
-    achternaam = person.achternaam or ""
-    particles: list[str] = fold(person.tussenvoegsel).split()
+    return _split_name(person.achternaam, person.tussenvoegsel, person.voornamen)
+
+
+@functools.lru_cache(maxsize=65536)
+def _split_name(achternaam_: str | None, tussenvoegsel: str | None, voornamen: str | None) -> NameParts:
+    achternaam = achternaam_ or ""
+    particles: list[str] = fold(tussenvoegsel).split()
     if "," in achternaam:
         core, _, after = achternaam.partition(",")
         core_tokens = fold(core).split()
@@ -172,7 +175,6 @@ def split_name(person: Person) -> NameParts:
         core_tokens = fold(achternaam).split()
     while len(core_tokens) > 1 and core_tokens[0] in PARTICLES:
         particles.append(core_tokens.pop(0))
-    voornamen = person.voornamen
     if voornamen and not particles:
         vtokens = voornamen.split()
         moved: list[str] = []
@@ -272,17 +274,60 @@ def same_person(a: Person, b: Person, config: ReconcileConfig | None = None) -> 
     return compare_persons(a, b, config).same
 
 
-@attrs.frozen
 class _Prepared:
-    person: Person
-    name: NameParts
-    bsn: str | None
-    skn: str | None
+    """A person with the values comparison needs, computed once."""
+
+    __slots__ = ("bsn", "name", "person", "skn")
+
+    def __init__(self, person: Person, name: NameParts, bsn: str | None, skn: str | None) -> None:
+        self.person = person
+        self.name = name
+        self.bsn = bsn
+        self.skn = skn
+
+
+@functools.lru_cache(maxsize=65536)
+def _numbers(bsn: str | None, skn: str | None) -> tuple[str | None, str | None]:
+    """(comparable BSN, SKN digits) of a registration."""
+    digits = _NON_DIGIT.sub("", skn) if skn else None
+    return _comparable_bsn(bsn), digits or None
+
+
+_NON_DIGIT = re.compile(r"\D")
 
 
 def _prep(p: Person) -> _Prepared:
-    skn = re.sub(r"\D", "", p.skn) if p.skn else None
-    return _Prepared(p, split_name(p), _comparable_bsn(p.bsn), skn or None)
+    bsn, skn = _numbers(p.bsn, p.skn)
+    return _Prepared(p, _split_name(p.achternaam, p.tussenvoegsel, p.voornamen), bsn, skn)
+
+
+_SURNAME_REASONS = {
+    "equal": "zelfde achternaam",
+    "particles": "zelfde achternaam, ander tussenvoegsel",
+    "fuzzy": "achternaam bijna gelijk",
+    "double": "deel van een dubbele achternaam",
+    "different": "andere achternaam",
+    "missing": "achternaam ontbreekt",
+}
+_GIVEN_REASONS = {
+    "full": "zelfde voornaam",
+    "fuzzy": "voornaam bijna gelijk",
+    "shared": "een voornaam gemeen",
+    "roepnaam": "roepnaam bij officiële voornaam",
+    "other": "andere voornaam",
+    "initials": "voorletters passen",
+    "initial": "alleen eerste voorletter gelijk",
+    "different": "andere voorletter",
+    "missing": "voornaam ontbreekt",
+}
+_DATE_POINTS = {"equal": 5.0, "transposed": 3.0, "near": 0.5, "different": -6.0, "missing": 0.0}
+_DATE_REASONS = {
+    "equal": "zelfde geboortedatum",
+    "transposed": "geboortedatum met dag en maand verwisseld",
+    "near": "geboortedatum wijkt in één deel af",
+    "different": "andere geboortedatum",
+    "missing": "geboortedatum ontbreekt",
+}
 
 
 def _compare(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> PersonMatch:
@@ -302,55 +347,26 @@ def _compare(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> PersonMatch
         else:
             score -= 10
             reasons.append("ander BSN")
-    rel, pts = _surname_relation(a.name, b.name)
+    an, bn = a.name, b.name
+    rel, pts = _surname_relation(an, bn)
     score += pts
-    reasons.append(
-        {
-            "equal": "zelfde achternaam",
-            "particles": "zelfde achternaam, ander tussenvoegsel",
-            "fuzzy": "achternaam bijna gelijk",
-            "double": "deel van een dubbele achternaam",
-            "different": "andere achternaam",
-            "missing": "achternaam ontbreekt",
-        }[rel]
-    )
-    grel, gpts = _given_relation(a.name, b.name)
+    reasons.append(_SURNAME_REASONS[rel])
+    grel, gpts = _given_relation(an, bn)
     score += gpts
-    reasons.append(
-        {
-            "full": "zelfde voornaam",
-            "fuzzy": "voornaam bijna gelijk",
-            "shared": "een voornaam gemeen",
-            "roepnaam": "roepnaam bij officiële voornaam",
-            "other": "andere voornaam",
-            "initials": "voorletters passen",
-            "initial": "alleen eerste voorletter gelijk",
-            "different": "andere voorletter",
-            "missing": "voornaam ontbreekt",
-        }[grel]
-    )
-    if (
-        rel == "equal"
-        and grel == "full"
-        and a.name.given == b.name.given
-        and a.name.particles == b.name.particles
-    ):
+    reasons.append(_GIVEN_REASONS[grel])
+    if rel == "equal" and grel == "full" and an.given == bn.given and an.particles == bn.particles:
         score += 2
         reasons.append("volledige naam gelijk")
     drel = _date_relation(a.person.geboortedatum, b.person.geboortedatum)
-    score += {"equal": 5.0, "transposed": 3.0, "near": 0.5, "different": -6.0, "missing": 0.0}[drel]
-    reasons.append(
-        {
-            "equal": "zelfde geboortedatum",
-            "transposed": "geboortedatum met dag en maand verwisseld",
-            "near": "geboortedatum wijkt in één deel af",
-            "different": "andere geboortedatum",
-            "missing": "geboortedatum ontbreekt",
-        }[drel]
-    )
+    score += _DATE_POINTS[drel]
+    reasons.append(_DATE_REASONS[drel])
     threshold = config.person_threshold
-    common = {a.name.sort_surname, b.name.sort_surname} & config.common_surnames
-    if common and not ((a.skn and a.skn == b.skn) or (a.bsn and a.bsn == b.bsn)):
+    common_surnames = config.common_surnames
+    sa, sb = an.sort_surname, bn.sort_surname
+    if (sa in common_surnames or sb in common_surnames) and not (
+        (a.skn and a.skn == b.skn) or (a.bsn and a.bsn == b.bsn)
+    ):
+        common = {sa, sb} & common_surnames
         threshold += config.common_surname_extra
         reasons.append(f"veelvoorkomende achternaam ({sorted(common)[0]}): meer overeenstemming nodig")
     return PersonMatch(score >= threshold, score, threshold, tuple(reasons))
@@ -424,7 +440,10 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
     # Roles of one party differ between organisations (verdachte at the police, veroordeelde at
     # the CJIB and DJI): the suspect family counts as one role.
     name_key = [(_role_family(e.person.role), prepared[i].name.full_surname) for i, e in enumerate(entries)]
-    per_record = Counter((e.record, name_key[i]) for i, e in enumerate(entries))
+    per_record: dict[tuple[int, tuple[Role, str]], int] = {}
+    for i, e in enumerate(entries):
+        rk = (e.record, name_key[i])
+        per_record[rk] = per_record.get(rk, 0) + 1
     for i in range(n):
         for j in range(i + 1, n):
             a, b = prepared[i], prepared[j]
@@ -485,7 +504,7 @@ def person_differences(reference: Person, other: Person) -> dict[str, tuple[str,
     ba, bb = (reference.bsn or "").strip(), (other.bsn or "").strip()
     if ba and bb and ba != bb:
         out["bsn"] = (mask_bsn(ba), mask_bsn(bb))
-    sa, sb = re.sub(r"\D", "", reference.skn or ""), re.sub(r"\D", "", other.skn or "")
+    sa, sb = _NON_DIGIT.sub("", reference.skn or ""), _NON_DIGIT.sub("", other.skn or "")
     if sa and sb and sa != sb:
         out["skn"] = (sa, sb)
     return out

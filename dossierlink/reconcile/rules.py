@@ -7,6 +7,7 @@ matching in :class:`RuleContext`; none does I/O or reads a clock.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
@@ -163,6 +164,18 @@ def _reference_digital(
     return digital[0]
 
 
+def _page_count(d: Document) -> int | None:
+    return d.page_count
+
+
+def _fingerprint(d: Document) -> str | None:
+    return d.fingerprint
+
+
+def _version(d: Document) -> str | None:
+    return d.version
+
+
 def _pages(n: int | None) -> str:
     return "onbekend" if n is None else f"{n} pagina" + ("" if n == 1 else "'s")
 
@@ -178,6 +191,11 @@ _EVENT_DOCUMENTS: dict[str, tuple[DocumentType, ...]] = {
 }
 
 
+_KIND_NAMES: dict[EventKind, str] = {k: k.name.lower() for k in EventKind}
+_KIND_VALUES: dict[EventKind, str] = {k: k.value for k in EventKind}
+_HANDOVER_KINDS = frozenset(k for k in EventKind if k.is_handover)
+
+
 def _trigger(
     exp: Expectation, ctx: RuleContext, doc_types: set[DocumentType]
 ) -> tuple[str, dict[str, str]] | None:
@@ -188,7 +206,7 @@ def _trigger(
     if when.startswith("handover"):
         receiver = when.partition(":")[2] or exp.holder
         for org, ev in ctx.events:
-            if ev.kind.is_handover and ev.receiver == receiver:
+            if ev.receiver == receiver and ev.kind in _HANDOVER_KINDS:
                 sender = ev.sender or ev.organisation or org
                 return (
                     f"de {ev.kind.value} van {ctx.name(sender)} naar {ctx.name(receiver)} is geregistreerd "
@@ -203,7 +221,8 @@ def _trigger(
         return None
     kind = when.partition(":")[2]
     for _org, ev in ctx.events:
-        if ev.kind.value == kind or ev.kind.name.lower() == kind:
+        # EventKind is a StrEnum: ``==`` compares its value.
+        if ev.kind == kind or _KIND_NAMES.get(ev.kind) == kind:
             return (
                 f"de stap '{ev.kind.value}' is geregistreerd ({ev.date.isoformat()})",
                 {"event": ev.kind.value, "date": ev.date.isoformat()},
@@ -240,14 +259,26 @@ def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
     triggers: dict[int, tuple[str, dict[str, str]] | None] = {}
     held = ctx.case_files
     strict = cfg.require_digital_record
+    expectations = cfg.expectations
+    internal = cfg.internal_types
+    # Indices of the expectations that apply to a (producer, type), in configuration order.
+    applicable: dict[tuple[str | None, DocumentType], list[int]] = {}
     for g in ctx.documents.groups:
-        if g.type in cfg.internal_types:
+        if g.type in internal:
             continue
+        etype = _effective_type(g)
+        idx = applicable.get((g.producer, etype))
+        if idx is None:
+            idx = [
+                i
+                for i, exp in enumerate(expectations)
+                if exp.applies_to(g.producer, etype) and not (strict and exp.holder not in held)
+            ]
+            applicable[(g.producer, etype)] = idx
         expected: dict[str, tuple[str, str, dict[str, str]]] = {}
-        for i, exp in enumerate(cfg.expectations):
-            if exp.holder in expected or not exp.applies_to(g.producer, _effective_type(g)):
-                continue
-            if strict and exp.holder not in held:
+        for i in idx:
+            exp = expectations[i]
+            if exp.holder in expected:
                 continue
             if i not in triggers:
                 triggers[i] = _trigger(exp, ctx, doc_types)
@@ -349,12 +380,14 @@ def missing_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
 def page_count_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     """Paper and digital versions of one document differ in page count."""
     for g in ctx.documents.groups:
-        ref = _reference_digital(g, ctx, lambda d: d.page_count)
+        if not g.paper:
+            continue  # nothing on paper to compare
+        ref = _reference_digital(g, ctx, _page_count)
         if ref is None:
             continue
         seen: set[str] = set()
         papers = sorted(
-            (m for m in g.members if m.medium == Medium.PAPER and m.document.page_count is not None),
+            (m for m in g.paper if m.document.page_count is not None),
             key=lambda m: (m.from_inventory, m.organisation),
         )
         for paper in papers:
@@ -466,13 +499,15 @@ def content_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Divergence
     base = ctx.config.fingerprint_threshold
     contain = ctx.config.containment_threshold
     for g in ctx.documents.groups:
-        ref = _reference_digital(g, ctx, lambda d: d.fingerprint)
-        ref_version = _reference_digital(g, ctx, lambda d: d.version)
+        if not g.paper:
+            continue  # nothing on paper to compare
+        ref = _reference_digital(g, ctx, _fingerprint)
+        ref_version = _reference_digital(g, ctx, _version)
         if ref is None and ref_version is None:
             continue
         seen: set[str] = set()
-        for paper in g.members:
-            if paper.medium != Medium.PAPER or paper.organisation in seen:
+        for paper in g.paper:
+            if paper.organisation in seen:
                 continue
             p = paper.document
             if p.page_labels and _missing_labels(p.page_labels)[1]:
@@ -531,6 +566,8 @@ def content_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Divergence
 def stale_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     """The digital version changed after the paper version was made (printed, scanned, filed)."""
     for g in ctx.documents.groups:
+        if not g.paper:
+            continue  # nothing on paper to be stale
         digital = [m for m in g.members if m.medium == Medium.DIGITAL and m.document.modified is not None]
         # The producer's versions say when the content changed; another organisation's copy only
         # says when it registered the stuk. Of several, the earliest is when it certainly changed.
@@ -542,8 +579,8 @@ def stale_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
         assert newest.document.modified is not None
         newest_at = _naive(newest.document.modified)
         seen: set[str] = set()
-        for paper in g.members:
-            if paper.medium != Medium.PAPER or paper.organisation in seen:
+        for paper in g.paper:
+            if paper.organisation in seen:
                 continue
             d = paper.document
             if d.modified is not None:
@@ -601,8 +638,9 @@ _TITLE_STOP = frozenset(
 )
 
 
-def _title_words(title: str) -> set[str]:
-    return {w for w in fold(title).split() if len(w) >= 3 and w not in _TITLE_STOP}
+@functools.lru_cache(maxsize=65536)
+def _title_words(title: str) -> frozenset[str]:
+    return frozenset(w for w in fold(title).split() if len(w) >= 3 and w not in _TITLE_STOP)
 
 
 def _title_conflict(a: str | None, b: str | None, threshold: float) -> bool:
@@ -623,6 +661,8 @@ def metadata_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergenc
     cfg = ctx.config
     media = {Medium.DIGITAL, Medium.PAPER} if cfg.metadata_include_paper else {Medium.DIGITAL}
     for g in ctx.documents.groups:
+        if len(g.members) < 2:
+            continue
         versions = [m for m in g.members if m.medium in media and not m.from_inventory]
         if len({m.organisation for m in versions}) < 2:
             continue
@@ -687,7 +727,9 @@ def identifier_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Diverge
     for rec in view.records:
         ids = [*rec.identifiers, *(i for d in rec.documents for i in d.identifiers)]
         for ident in ids:
-            if ident.valid or (rec.organisation, ident.kind.value, ident.value) in done:
+            if ident.valid:
+                continue
+            if (rec.organisation, ident.kind.value, ident.value) in done:
                 continue
             done.add((rec.organisation, ident.kind.value, ident.value))
             shown = _shown(ident)
@@ -779,6 +821,7 @@ def _person_key(cluster: PersonCluster, ref_index: int) -> str:
     return f"{name.full_surname},{name.initials[:1]}"
 
 
+@functools.lru_cache(maxsize=65536)
 def _invalid_bsn(bsn: str | None) -> bool:
     digits = (bsn or "").strip()
     if len(digits) not in (8, 9) or not digits.isdigit():
@@ -879,18 +922,46 @@ def handover_missing(view: DossierView, ctx: RuleContext) -> Iterator[Divergence
         )
 
 
+class _AliasTable:
+    """Status aliases folded once, and which states each status text names (memoised)."""
+
+    __slots__ = ("folded", "memo")
+
+    def __init__(self, items: tuple[tuple[str, tuple[str, ...]], ...]) -> None:
+        self.folded = tuple((state, tuple(fold(w) for w in words)) for state, words in items)
+        self.memo: dict[str, tuple[str, ...]] = {}
+
+    def states(self, status: str) -> tuple[str, ...]:
+        found = self.memo.get(status)
+        if found is None:
+            text = fold(status)
+            found = tuple(state for state, words in self.folded if any(w in text for w in words))
+            if len(self.memo) < 65536:
+                self.memo[status] = found
+        return found
+
+
+@functools.lru_cache(maxsize=64)
+def _alias_table_for(items: tuple[tuple[str, tuple[str, ...]], ...]) -> _AliasTable:
+    return _AliasTable(items)
+
+
+def _alias_table(aliases: Mapping[str, Iterable[str]]) -> _AliasTable:
+    items = tuple((state, tuple(words)) for state, words in aliases.items())
+    return _alias_table_for(items)
+
+
 def _states(ctx: RuleContext) -> dict[str, dict[str, list[dt.date]]]:
     """Per organisation (whose record says it), the states it reports with their dates."""
-    aliases = ctx.config.status_aliases
+    table = _alias_table(ctx.config.status_aliases)
     out: dict[str, dict[str, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
+    status_kind = EventKind.STATUS
     for org, ev in ctx.events:
-        if ev.kind is not EventKind.STATUS:
-            out[org][ev.kind.value].append(ev.date)
+        if ev.kind is not status_kind:
+            out[org][_KIND_VALUES[ev.kind]].append(ev.date)
         if ev.status:
-            text = fold(ev.status)
-            for state, words in aliases.items():
-                if any(fold(w) in text for w in words):
-                    out[org][state].append(ev.date)
+            for state in table.states(ev.status):
+                out[org][state].append(ev.date)
     return out
 
 
@@ -954,11 +1025,16 @@ def duplicate_document(view: DossierView, ctx: RuleContext) -> Iterator[Divergen
     # document in two sources of one organisation (its case system and its open-data publication,
     # a scan and the inventory line of that scan) is two views of one registration, not two.
     for g in ctx.documents.groups:
+        if len(g.members) < 2:
+            continue
         per: dict[tuple[str, Medium, int], int] = defaultdict(int)
         for m in g.members:
             if not m.from_inventory:
                 per[(m.organisation, m.medium, m.record)] += 1
-        for (org, medium, rec), count in sorted(per.items(), key=lambda t: (t[0][0], t[0][1].value, t[0][2])):
+        if len(per) == len(g.members):
+            continue  # every version in its own record: no duplicate
+        # Medium is a StrEnum: it orders as its value.
+        for (org, medium, rec), count in sorted(per.items(), key=lambda t: t[0]):
             if count < 2 or (org, g.subject) in emitted:
                 continue
             emitted.add((org, g.subject))
@@ -984,9 +1060,7 @@ def duplicate_document(view: DossierView, ctx: RuleContext) -> Iterator[Divergen
         for m in g.members:
             if m.document.sha256 and not m.from_inventory:
                 by_sha[(m.organisation, m.medium, m.document.sha256, m.record)].add(g.subject)
-    for (org, medium, sha, _rec), subjects in sorted(
-        by_sha.items(), key=lambda t: (t[0][0], t[0][1].value, t[0][2], t[0][3])
-    ):
+    for (org, medium, sha, _rec), subjects in sorted(by_sha.items(), key=lambda t: t[0]):
         if len(subjects) < 2:
             continue
         subject = min(subjects)

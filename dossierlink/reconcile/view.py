@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import operator
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import attrs
 
@@ -39,34 +41,40 @@ class DossierView:
         Nothing reconciliation reports may depend on the order in which a source listed things.
         """
         records = sorted((_canonical_record(r) for r in self.records), key=record_sort_key)
-        return DossierView(self.dossier_id, tuple(sorted(set(self.identifiers))), tuple(records))
+        # Identifiers order by (kind, value), exactly as their attrs ordering does.
+        identifiers = tuple(sorted(set(self.identifiers), key=_ident_order))
+        return DossierView(self.dossier_id, identifiers, tuple(records))
 
 
 def _key(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _doc_key(d: Document) -> tuple[str, ...]:
+# Sort keys compare enum members directly: they are StrEnums, so they order exactly as their values.
+# Other values go through str() as before (a trusted payload may hold a number where a str is typed).
+def _doc_key(d: Document) -> tuple[object, ...]:
+    date, pages, sha, fp, modified = d.date, d.page_count, d.sha256, d.fingerprint, d.modified
+    title, loc, chars, version = d.title, d.source_location, d.text_chars, d.version
     return (
         d.key,
-        d.medium.value,
-        d.type.value,
-        _key(d.date),
-        _key(d.page_count),
-        _key(d.sha256),
-        _key(d.fingerprint),
-        _key(d.modified),
-        _key(d.title),
-        _key(d.source_location),
+        d.medium,
+        d.type,
+        "" if date is None else str(date),
+        "" if pages is None else str(pages),
+        "" if sha is None else str(sha),
+        "" if fp is None else str(fp),
+        "" if modified is None else str(modified),
+        "" if title is None else str(title),
+        "" if loc is None else str(loc),
         repr(d.page_labels),
-        _key(d.text_chars),
-        _key(d.version),
+        "" if chars is None else str(chars),
+        "" if version is None else str(version),
     )
 
 
-def _person_key(p: Person) -> tuple[str, ...]:
+def _person_key(p: Person) -> tuple[object, ...]:
     return (
-        p.role.value,
+        p.role,
         _key(p.achternaam),
         _key(p.tussenvoegsel),
         _key(p.voornamen),
@@ -76,10 +84,10 @@ def _person_key(p: Person) -> tuple[str, ...]:
     )
 
 
-def _event_key(e: Event) -> tuple[str, ...]:
+def _event_key(e: Event) -> tuple[object, ...]:
     return (
         e.date.isoformat(),
-        e.kind.value,
+        e.kind,
         e.organisation,
         _key(e.sender),
         _key(e.receiver),
@@ -88,11 +96,56 @@ def _event_key(e: Event) -> tuple[str, ...]:
     )
 
 
+def _ident_order(i: Identifier) -> tuple[str, str]:
+    return (i.kind, i.value)
+
+
+def _ident_key(i: Identifier) -> tuple[str, str, str]:
+    return (i.kind, i.value, i.raw)
+
+
+_T = TypeVar("_T")
+
+
+def _sorted(items: tuple[_T, ...], key: Callable[[_T], Any]) -> tuple[_T, ...]:
+    """``tuple(sorted(items, key=key))``, returning ``items`` itself when it is already in order."""
+    if len(items) < 2:
+        return items
+    ordered = sorted(items, key=key)
+    for a, b in zip(ordered, items, strict=True):
+        if a is not b:
+            return tuple(ordered)
+    return items
+
+
+def _sorted_documents(docs: tuple[Document, ...]) -> tuple[Document, ...]:
+    if len(docs) < 2:
+        return docs
+    # Distinct keys (the usual case) decide the order alone: the rest of the sort key is never read.
+    if len({d.key for d in docs}) == len(docs):
+        return _sorted(docs, _DOC_FIRST)
+    return _sorted(docs, _doc_key)
+
+
+_DOC_FIRST: Callable[[Document], str] = operator.attrgetter("key")
+_RECORD_FIELDS = tuple(a.name for a in attrs.fields(Record))
+
+
 def _canonical_record(r: Record) -> Record:
-    return attrs.evolve(
-        r,
-        identifiers=tuple(sorted(r.identifiers, key=lambda i: (i.kind.value, i.value, i.raw))),
-        documents=tuple(sorted(r.documents, key=_doc_key)),
-        persons=tuple(sorted(r.persons, key=_person_key)),
-        events=tuple(sorted(r.events, key=_event_key)),
-    )
+    identifiers = _sorted(r.identifiers, _ident_key)
+    documents = _sorted_documents(r.documents)
+    persons = _sorted(r.persons, _person_key)
+    events = _sorted(r.events, _event_key)
+    if (
+        identifiers is r.identifiers
+        and documents is r.documents
+        and persons is r.persons
+        and events is r.events
+    ):
+        return r
+    # A copy with the sorted tuples; every value was validated when ``r`` was made.
+    changes = {"identifiers": identifiers, "documents": documents, "persons": persons, "events": events}
+    new: Record = object.__new__(Record)
+    for name in _RECORD_FIELDS:
+        object.__setattr__(new, name, changes[name] if name in changes else getattr(r, name))
+    return new
