@@ -170,6 +170,8 @@ def _compact(value: Any) -> Any:
             if (not is_factory and v == default and v is not attrs.NOTHING) or v is None or v == ():
                 continue
             out[name] = _compact(v)
+        if type(value) is Identifier and out.get("raw") == out.get("value"):
+            del out["raw"]  # the reader fills raw back in from value
         return out
     if isinstance(value, Enum):
         return value.value
@@ -181,8 +183,14 @@ def _compact(value: Any) -> Any:
 
 
 def record_to_payload(record: Record) -> str:
-    """The store's JSON for a record: defaults left out."""
-    return json.dumps(_compact(record), ensure_ascii=False, separators=(",", ":"))
+    """The store's JSON for a record: defaults left out, and what a document shares with its record."""
+    data = _compact(record)
+    for doc in data.get("documents", ()):
+        if doc.get("organisation") == data["organisation"]:
+            del doc["organisation"]
+        if doc.get("medium") == data["medium"]:
+            del doc["medium"]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def _new(cls: type, values: dict[str, Any]) -> Any:
@@ -194,17 +202,28 @@ def _new(cls: type, values: dict[str, Any]) -> Any:
     return obj
 
 
+_IDENTS: dict[tuple[Any, ...], Identifier] = {}
+
+
 def _ident_fast(d: dict[str, Any]) -> Identifier:
-    d["kind"] = _enum_value(IdentifierKind, d["kind"])
-    d.setdefault("raw", d["value"])
-    return _new(Identifier, d)  # type: ignore[no-any-return]
+    # Identical identifiers recur across a dossier's records: share one immutable object.
+    key = (d["kind"], d["value"], d.get("raw"), d.get("valid", True), d.get("problem"))
+    found = _IDENTS.get(key)
+    if found is None:
+        if len(_IDENTS) > 200_000:
+            _IDENTS.clear()
+        d["kind"] = _enum_value(IdentifierKind, d["kind"])
+        d.setdefault("raw", d["value"])
+        found = _IDENTS[key] = _new(Identifier, d)
+    return found
 
 
 def record_from_payload(payload: str) -> Record:
     """Read what :func:`record_to_payload` wrote (trusted: no validators run again)."""
     d = json.loads(payload)
     for i, doc in enumerate(docs := d.get("documents", ())):
-        doc["medium"] = _enum_value(Medium, doc["medium"])
+        doc.setdefault("organisation", d["organisation"])
+        doc["medium"] = _enum_value(Medium, doc.get("medium") or d["medium"])
         if doc.get("type") is not None:
             doc["type"] = _enum_value(DocumentType, doc["type"])
         if doc.get("date") is not None:
