@@ -177,7 +177,7 @@ class ScanAdapter(Adapter):
         folder_ids: list[Identifier],
         warnings: list[str],
     ) -> Record:
-        layout = split_pages(texts, [i.value for i in folder_ids])
+        layout = split_pages(texts, [i.value for i in folder_ids], summary=summary)
         warnings.extend(layout.corrections)
         identifiers: dict[str, Identifier] = {i.key: i for i in folder_ids}
         for parket in layout.parketnummers:

@@ -27,6 +27,7 @@ internal is missing, `page_texts` is plain pypdf. ``tests/fasttext`` compares bo
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import copy
 import re
@@ -346,7 +347,8 @@ _TOKEN = re.compile(
     rb"([+\-.0-9][+,\-.0-9]*)"  # 1 number
     rb"|(/[^" + _DELIM + rb"]*)"  # 2 name
     rb"|<([0-9A-Fa-f" + _WS + rb"]*)>"  # 3 hex string
-    rb"|\(([^()\\]*)\)"  # 4 literal string without escapes or nesting
+    # 4 literal string without nesting; escapes only of the kinds pypdf maps (named or octal)
+    rb"|\(((?:[^()\\]++|\\(?:[0-7]{1,3}|[nrtbf()/\\ %<>\[\]#_&$]))*+)\)"
     rb"|(\[)"  # 5 array start
     rb"|(\])"  # 6 array end
     rb"|([A-Za-z'\"][^" + _DELIM + rb"]*)"  # 7 operator
@@ -363,6 +365,61 @@ _MAYBE_INDIRECT = re.compile(rb"[0-9]\s+R(?:[^a-zA-Z]|\Z)")
 _NUM_LIMIT = 19  # pypdf peeks 20 bytes for a number; longer runs take another path
 _NAME_LIMIT = 1000  # well under NameObject._LENGTH_LIMIT (4096), measured in 16-byte chunks
 _OP_LIMIT = 100  # well under ContentStream._OPERATOR_LENGTH_LIMIT (128), likewise
+
+
+# pypdf's __ESCAPE_DICT__ (generic/_utils.py): what a backslash followed by one character means.
+_ESCAPES = {
+    ord(k): v
+    for k, v in {
+        b"n": b"\n",
+        b"r": b"\r",
+        b"t": b"\t",
+        b"b": b"\b",
+        b"f": b"\f",
+        b"(": b"(",
+        b")": b")",
+        b"/": b"/",
+        b"\\": b"\\",
+        b" ": b" ",
+        b"%": b"%",
+        b"<": b"<",
+        b">": b">",
+        b"[": b"[",
+        b"]": b"]",
+        b"#": b"#",
+        b"_": b"_",
+        b"&": b"&",
+        b"$": b"$",
+    }.items()
+}
+_ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.DOTALL)
+
+
+# Escapes that Python's escape_decode reads exactly as pypdf does: octal up to \\377, \\n \\r \\t \\b \\f \\\\.
+# A match here (possibly a false alarm on "\\\\q") sends the string the slower, exact way.
+_NOT_PYTHON_ESCAPE = re.compile(rb"\\(?:[^0-7nrtbf\\]|[4-7][0-7]{2})", re.DOTALL)
+
+
+def _unescape(raw: bytes) -> bytes | None:
+    """The bytes of a literal string's escapes as pypdf reads them; None where pypdf must decide."""
+    if not _NOT_PYTHON_ESCAPE.search(raw):
+        decoded: bytes = codecs.escape_decode(raw)[0]
+        return decoded
+    failed = False
+
+    def one(m: re.Match[bytes]) -> bytes:
+        nonlocal failed
+        code = m[1]
+        if code[0] in _ESCAPES and len(code) == 1:
+            return _ESCAPES[code[0]]
+        value = int(code, 8) if code[:1].isdigit() else 256
+        if value > 255:  # pypdf backs up and re-reads the digits; leave that to pypdf
+            failed = True
+            return b""
+        return bytes((value,))
+
+    out = _ESCAPE.sub(one, raw)
+    return None if failed else out
 
 
 class _Bail(Exception):
@@ -458,7 +515,15 @@ def _tokens(
                     break
                 value = name_object(name.decode("ascii"))
             elif kind == _STRING:
-                value = string_object(token[_STRING], forced_encoding)
+                raw = token[_STRING]
+                if b"\\" in raw:
+                    # pypdf's merge_page and many producers write OCR words as "(\\000P\\000L...)"
+                    unescaped = _unescape(raw)
+                    if unescaped is None:
+                        delegate_at = array_start if array is not None else token.start(_STRING) - 1
+                        break
+                    raw = unescaped
+                value = string_object(raw, forced_encoding)
             elif kind == _OPEN:
                 if array is not None:
                     delegate_at = array_start

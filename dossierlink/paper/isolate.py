@@ -178,6 +178,16 @@ def close_workers() -> None:
 atexit.register(close_workers)
 
 
+def _forget_workers_after_fork() -> None:
+    """A forked child (a process pool) must not share its parent's workers' pipes: it starts its own."""
+    global _lock
+    _lock = threading.Lock()
+    _idle.clear()
+
+
+os.register_at_fork(after_in_child=_forget_workers_after_fork)
+
+
 def read_pdf_isolated(
     path: Path,
     timeout_s: float | None = None,

@@ -19,6 +19,7 @@ import attrs
 from dossierlink.identifiers import PvNumber, find_parketnummers, find_pv_numbers
 from dossierlink.paper.fingerprint import fingerprint
 from dossierlink.paper.labels import find_dossier_page, find_page_label, label_gaps
+from dossierlink.paper.reader import PdfSummary
 from dossierlink.schema import DocumentType
 
 __all__ = ["PageInfo", "PaperDocument", "ScanLayout", "find_date", "find_heading", "split_pages"]
@@ -96,6 +97,47 @@ _DATE_LABEL_RE = re.compile(r"(?:datum|opgemaakt\s+op|d\.d\.)\s*:?\s*", re.I)
 _PRINTED_RE = re.compile(
     r"afgedrukt\s+op\s*:?\s*(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?:\s+(\d{1,2})[:.](\d{2}))?", re.I
 )
+
+
+# OCR prints digits as look-alike letters; identifiers are read through that (issue 10).
+_OCR_D = "0-9OoIlSBZ|"
+# tesseract splits a long number at a blur: "PLO9D4 2023051 150-2". Rejoin the ten digits.
+_PV_SPLIT_RE = re.compile(
+    rf"(?<![A-Za-z0-9])(P[L1I]\s?[{_OCR_D}]{{2}}\s?[0-9A-Za-z]{{2}}\s?)((?:[{_OCR_D}] ?){{9}}[{_OCR_D}])"
+    rf"(?=\s?[-\u2013]|(?![0-9A-Za-z]))"
+)
+_PARKET_OCR_RE = re.compile(
+    rf"(?<![0-9A-Za-z/])([{_OCR_D}]{{2}})\s?[/\-]\s?([{_OCR_D}]{{6}})\s?[/\-]\s?([{_OCR_D}]{{2}})(?![0-9A-Za-z])"
+)
+_TO_DIGIT = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8", "Z": "2"})
+_MIN_REAL_DIGITS = 7  # of a parketnummer's ten: fewer and it is more likely a word than a misread number
+
+
+def find_pvs(text: str) -> list[PvNumber]:
+    """Every PV number in ``text``, OCR-corrected, also when OCR split its ten digits in two."""
+    return list(find_pv_numbers(_PV_SPLIT_RE.sub(lambda m: m[1] + m[2].replace(" ", ""), text)))
+
+
+def find_parkets(text: str, corrections: list[str] | None = None) -> list[str]:
+    """Every parketnummer in ``text`` (normalised), also those with O/0, l/1, S/5, B/8 misreadings.
+
+    A corrected reading is noted in ``corrections``.
+    """
+    found = [p.normalised for p in find_parketnummers(text)]
+    for m in _PARKET_OCR_RE.finditer(text):
+        raw = m[1] + m[2] + m[3]
+        if raw.isdigit() or sum(c.isdigit() for c in raw) < _MIN_REAL_DIGITS:
+            continue
+        fixed = raw.translate(_TO_DIGIT)
+        if not fixed.isdigit():
+            continue
+        value = f"{fixed[:2]}/{fixed[2:8]}-{fixed[8:]}"
+        found.append(value)
+        if corrections is not None:
+            note = f"parketnummer {m[0]} read through OCR errors as {value}"
+            if note not in corrections:
+                corrections.append(note)
+    return found
 
 
 def _lines(text: str) -> list[str]:
@@ -177,11 +219,14 @@ class PageInfo:
     role: str  # "content" | "cover" | "separator" | "contents"
 
 
-def page_info(number: int, text: str) -> PageInfo:
+def page_info(
+    number: int, text: str, known: tuple[tuple[int, int] | None, int | None] | None = None
+) -> PageInfo:
+    """What page ``number`` says; ``known``: its (label, dossier page) when the reader found them."""
     heading = find_heading(text)
     lines = _lines(text)
     header = "\n".join(lines[:_HEADER_LINES])
-    pv = next(find_pv_numbers(header), None)
+    pv = next(iter(find_pvs(header)), None)
     role = "content"
     if heading is not None:
         if heading[0] in ("SCHEIDINGSBLAD", "SCHEIDINGSVEL"):
@@ -190,7 +235,8 @@ def page_info(number: int, text: str) -> PageInfo:
             role = "cover"
         elif heading[0] == "INHOUDSOPGAVE":
             role = "contents"
-    return PageInfo(number, text, find_page_label(text), find_dossier_page(text), heading, pv, role)
+    label, dossier_page = known if known is not None else (find_page_label(text), find_dossier_page(text))
+    return PageInfo(number, text, label, dossier_page, heading, pv, role)
 
 
 @attrs.frozen
@@ -260,10 +306,12 @@ def _starts_new(page: PageInfo, current: list[PageInfo]) -> bool:
     return page.heading is not None and page.label is None and any(p.heading for p in current)
 
 
-def _document(pages: Sequence[PageInfo], parket_map: dict[str, str]) -> PaperDocument:
+def _document(
+    pages: Sequence[PageInfo], parket_map: dict[str, str], whole: str | None = None
+) -> PaperDocument:
     text = "\n".join(p.text for p in pages)
     header_pvs = Counter(p.pv.normalised for p in pages if p.pv is not None)
-    found = list(find_pv_numbers(text))
+    found = find_pvs(text)
     own = header_pvs.most_common(1)[0][0] if header_pvs else None
     ordered: list[PvNumber] = []
     seen: set[str] = set()
@@ -273,7 +321,7 @@ def _document(pages: Sequence[PageInfo], parket_map: dict[str, str]) -> PaperDoc
             ordered.append(pv)
     heading = next((p.heading for p in pages if p.heading is not None), None)
     doc_type = heading[2] if heading else (DocumentType.PV if ordered else DocumentType.OVERIG)
-    parket = list(dict.fromkeys(parket_map.get(p.normalised, p.normalised) for p in find_parketnummers(text)))
+    parket = list(dict.fromkeys(parket_map.get(p, p) for p in find_parkets(text)))
     first_text = pages[0].text
     number = _DOCNUMBER_RE.search("\n".join(_lines(first_text)[: _HEADER_LINES + 2]))
     printed = next((d for p in pages if (d := find_printed(p.text)) is not None), None)
@@ -282,7 +330,7 @@ def _document(pages: Sequence[PageInfo], parket_map: dict[str, str]) -> PaperDoc
         page_labels=tuple(p.label for p in pages),
         dossier_pages=tuple(p.dossier_page for p in pages),
         text=text,
-        fingerprint=fingerprint([p.text for p in pages]),
+        fingerprint=whole if whole is not None else fingerprint([p.text for p in pages]),
         pv_numbers=tuple(ordered),
         parketnummers=tuple(parket),
         type=doc_type,
@@ -306,14 +354,15 @@ def parketnummer_consensus(
     a more frequent one in a single character is taken as a misreading ("10/500040-23"
     beside three times "10/600040-23"), never as a second dossier.
     """
-    counts = Counter(p.normalised for t in texts for p in find_parketnummers(t))
+    ocr_notes: list[str] = []
+    counts = Counter(p for t in texts for p in find_parkets(t, ocr_notes))
     printed = dict(counts)
     top = max(counts.values(), default=0)
     for value in known:  # a parketnummer the folder names outweighs any reading that also occurs
         if value in counts:
             counts[value] += top + 1
     mapping: dict[str, str] = {}
-    notes: list[str] = []
+    notes: list[str] = ocr_notes
     for value, n in counts.items():
         better = [v for v, m in counts.items() if m > n and _close(v, value)]
         if better:
@@ -326,9 +375,26 @@ def parketnummer_consensus(
     return mapping, notes
 
 
-def split_pages(texts: Sequence[str], known_parketnummers: Sequence[str] = ()) -> ScanLayout:
-    """Split a scan's page texts into documents (see the module docstring for the rules)."""
-    infos = [page_info(i, t) for i, t in enumerate(texts, start=1)]
+def split_pages(
+    texts: Sequence[str],
+    known_parketnummers: Sequence[str] = (),
+    *,
+    summary: PdfSummary | None = None,
+) -> ScanLayout:
+    """Split a scan's page texts into documents (see the module docstring for the rules).
+
+    ``summary``: the reader's summary of the same pages, whose page labels, dossier pages and
+    whole-file fingerprint are then reused instead of computed again.
+    """
+    if summary is not None and tuple(summary.page_texts) == tuple(texts):
+        infos = [
+            page_info(i, t, (summary.page_labels[i - 1], summary.dossier_pages[i - 1]))
+            for i, t in enumerate(texts, start=1)
+        ]
+        whole: str | None = summary.fingerprint
+    else:
+        infos = [page_info(i, t) for i, t in enumerate(texts, start=1)]
+        whole = None
     groups: list[list[PageInfo]] = []
     current: list[PageInfo] = []
     cover: list[int] = []
@@ -342,7 +408,7 @@ def split_pages(texts: Sequence[str], known_parketnummers: Sequence[str] = ()) -
                 current = []
             {"cover": cover, "contents": contents, "separator": separators}[info.role].append(info.number)
             if info.role in ("cover", "contents"):
-                parket_cover.extend(p.normalised for p in find_parketnummers(info.text))
+                parket_cover.extend(find_parkets(info.text))
             continue
         if _starts_new(info, current) and current:
             groups.append(current)
@@ -351,7 +417,7 @@ def split_pages(texts: Sequence[str], known_parketnummers: Sequence[str] = ()) -
     if current:
         groups.append(current)
     mapping, notes = parketnummer_consensus(texts, known_parketnummers)
-    documents = tuple(_document(g, mapping) for g in groups)
+    documents = tuple(_document(g, mapping, whole if len(g) == len(texts) else None) for g in groups)
     every = [mapping.get(p, p) for p in parket_cover] + [p for d in documents for p in d.parketnummers]
     return ScanLayout(
         corrections=tuple(notes),

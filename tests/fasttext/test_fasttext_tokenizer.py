@@ -57,6 +57,8 @@ def tokenized(data: bytes) -> list[Any] | None:
         b"BT /f-0-0 11 Tf 100.37 Tz [ <0050004F004C> ] TJ 49.44 0 Td ET",
         b"BT /F1 12 Tf (Pagina 1 van 3) Tj ET",
         b"(nested (parens)) Tj (esc\\)aped\\n) Tj",
+        b"[ (\\000P\\000L\\000O\\0551) ] TJ (\\101\\7\\12\\1234) Tj (\\777) Tj (\\400x) Tj",
+        b"(a\\\\) Tj (\\q) Tj (line\\\ncont) Tj (\\/\\%\\<\\>\\[\\]\\#\\_\\&\\$\\ ) Tj (\\",
         b"/Span<</ActualText <FEFF0041> >> BDC (A) Tj EMC",
         b"% a comment\n1 0 0 1 0 0 cm % another\r q Q",
         b"[1 [2 3] 4] TJ [true false null] TJ [(a) % c\n 5] TJ",
@@ -108,6 +110,15 @@ FRAGMENTS = [
     b"(x)",
     b"(a(b)c)",
     b"(\\101)",
+    b"(\\000P\\000L)",
+    b"(\\0551)",
+    b"(\\777)",
+    b"(\\n\\)\\\\)",
+    b"(\\",
+    b"\\",
+    b"(\\q)",
+    b"(a\\\nb)",
+    b"(\\12",
     b"(",
     b")",
     b"[",
@@ -181,6 +192,38 @@ def test_ocr_content_streams_take_the_fast_tokenizer_all_the_way(ocr_scans: dict
         operations = tokenized(data)
         assert operations is not None, name
         assert canon(operations) == parse(data, fast=False), name
+
+
+def test_the_samples_merged_ocr_layers_take_the_fast_tokenizer_all_the_way() -> None:
+    # pypdf's merge_page (how scanning software lays a text layer on a page image) rewrites
+    # tesseract's hex strings as literal strings with octal escapes: "(\\000P\\000L...)".
+    samples = Path(__file__).resolve().parents[2] / "samples" / "scans"
+    paths = sorted(samples.rglob("*.pdf"))
+    if not paths:
+        pytest.skip("samples/scans is missing")
+    internals = fasttext._internals()
+    assert internals is not None
+    read_object = internals.read_object
+    delegated: list[object] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        delegated.append(args)
+        return read_object(*args, **kwargs)
+
+    seen = 0
+    for name, data in content_streams(paths):
+        if b"TJ" not in data:
+            continue  # the image-only scan
+        seen += 1
+        assert b"\\000" in data, name
+        internals.read_object = counting
+        try:
+            operations = tokenized(data)
+        finally:
+            internals.read_object = read_object
+        assert operations is not None and not delegated, name
+        assert canon(operations) == parse(data, fast=False), name
+    assert seen > 10
 
 
 @pytest.mark.parametrize(

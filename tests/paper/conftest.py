@@ -52,3 +52,13 @@ def corpus_pdf() -> Path:
     if not CORPUS_PDF.is_dir():
         pytest.skip("../shared/corpus/pdf is absent")
     return CORPUS_PDF
+
+
+@pytest.fixture(scope="session")
+def real_ocr_scans() -> dict[str, Path]:
+    """Issue 10's acceptance scans, OCR'd by tesseract once and cached in the temp folder by recipe."""
+    from dossierlink.paper.scanmaker import acceptance_scans, tesseract_available
+
+    if not tesseract_available():
+        pytest.skip("tesseract with the Dutch model (tesseract-ocr-nld) and pdftoppm are not installed")
+    return acceptance_scans()
