@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from dossierlink.adapter import Adapter, AdapterError, Hints
+from dossierlink.formats import decode_text, read_limited
 from dossierlink.identifiers import IdentifierKind, PvNumberError, parse_pv_number
 from dossierlink.paper.folders import folder_hints
 from dossierlink.schema import (
@@ -136,19 +137,8 @@ class InventoryCsvAdapter(Adapter):
 
     def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
         path = Path(path)
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise AdapterError(
-                    path, f"the file is {size // 1_048_576} MB, over the 50 MB limit for an inventory"
-                )
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise AdapterError(path, f"the file cannot be read ({exc.strerror or exc})") from None
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", "replace")
+        # The same reading as every CSV export: size limit, NUL bytes refused, UTF-8 then cp1252.
+        text = decode_text(read_limited(path, MAX_BYTES), path)
         lines = text.splitlines()
         preamble: dict[str, str] = {}
         start = 0
@@ -206,9 +196,17 @@ class InventoryCsvAdapter(Adapter):
             i = index.get(field)
             return row[i].strip() if i is not None and i < len(row) else ""
 
+        cut_off = not text.endswith(("\n", "\r"))
         for line_no, row in enumerate(reader, start=start + 2):
             if not any(c.strip() for c in row):
                 continue
+            if len(row) < len(header) and cut_off and reader.line_num >= len(lines) - start:
+                raise AdapterError(
+                    path,
+                    f"the last line has {len(row)} of {len(header)} fields and no line end: "
+                    "the file is truncated (cut off); export it again",
+                    f"line {line_no}",
+                )
             parket_raw = cell(row, "parketnummer") or default_parket or ""
             parket = Identifier.parse(IdentifierKind.PARKETNUMMER, parket_raw) if parket_raw else None
             group = parket.value if parket else ""

@@ -145,24 +145,7 @@ def assert_intact(chain: Any, before: dict[str, int], table_counts: Any) -> None
 
 
 # Bugs found by this suite, pinned until fixed (adapter, attack) -> what happens.
-KNOWN: dict[tuple[str, str], str] = {
-    (
-        "inventory",
-        "nul_bytes",
-    ): "bug: adapters/inventory.py ingests a file with NUL bytes (it does not use formats.decode_text)",
-    (
-        "inventory",
-        "undecodable",
-    ): "bug: adapters/inventory.py ingests undecodable bytes (decodes with errors replaced)",
-    (
-        "inventory",
-        "truncated",
-    ): "bug: adapters/inventory.py ingests a file cut off mid-line (the half line is kept)",
-    (
-        "inventory",
-        "utf16_without_bom",
-    ): "bug: adapters/inventory.py reports UTF-16 as 'lacks the column(s)', not as an encoding problem",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def damaged_params() -> list[Any]:
