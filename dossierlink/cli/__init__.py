@@ -51,6 +51,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader went away (`dossierlink report | head`): not an error worth a message.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_OK)
         except StoreError as exc:
             _die(ctx, str(exc))
         except sqlite3.DatabaseError as exc:
