@@ -620,11 +620,12 @@ PdfReader = Callable[[Path], Any]
 
 
 def _pdf_reader() -> PdfReader | None:
+    """The isolated reader: a referenced PDF is as untrusted as a scan (time and memory bounded)."""
     try:
-        from dossierlink.paper import read_pdf  # type: ignore[attr-defined,unused-ignore]
+        from dossierlink.paper import read_pdf_isolated
     except ImportError:
         return None
-    reader: PdfReader = read_pdf
+    reader: PdfReader = read_pdf_isolated
     return reader
 
 
