@@ -22,21 +22,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-KINDS = (
-    "missing_digital",
-    "missing_paper",
-    "page_count_mismatch",
-    "pages_missing",
-    "content_mismatch",
-    "stale_paper",
-    "metadata_conflict",
-    "identifier_conflict",
-    "person_conflict",
-    "handover_missing",
-    "status_conflict",
-    "duplicate_document",
-    "unreadable_scan",
-)
+from dossierlink.generate import DIVERGENCE_KINDS
+
+KINDS = DIVERGENCE_KINDS  # the generator injects exactly the schema's kinds
 
 
 def _subject_matches(truth: dict[str, Any], div: dict[str, Any]) -> bool:

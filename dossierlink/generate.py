@@ -31,6 +31,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from dossierlink.schema import DivergenceKind
+
 __all__ = [
     "DEFAULT_NOW",
     "DIVERGENCE_KINDS",
@@ -48,21 +50,8 @@ __all__ = [
 
 DEFAULT_NOW = dt.date(2026, 11, 27)
 
-DIVERGENCE_KINDS: tuple[str, ...] = (
-    "missing_digital",
-    "missing_paper",
-    "page_count_mismatch",
-    "pages_missing",
-    "content_mismatch",
-    "stale_paper",
-    "metadata_conflict",
-    "identifier_conflict",
-    "person_conflict",
-    "handover_missing",
-    "status_conflict",
-    "duplicate_document",
-    "unreadable_scan",
-)
+# Every kind in DESIGN.md, in the schema's order.
+DIVERGENCE_KINDS: tuple[str, ...] = tuple(k.value for k in DivergenceKind)
 
 # Kinds that only a scan can show: a dossier that gets one of these gets a scan.
 SCAN_KINDS = frozenset({"pages_missing", "content_mismatch", "unreadable_scan"})
