@@ -17,3 +17,24 @@ from dossierlink.adapter import available_adapters
 
 with contextlib.suppress(Exception):  # a broken plug-in is the first file's problem, not the server's
     available_adapters()
+
+
+def _exit_with_the_daemon() -> None:
+    """The fork server must not outlive a daemon killed with -9 (its workers die with it)."""
+    import os
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    # Forked workers inherit only the forking thread, so this watcher stays in the server.
+    threading.Thread(target=watch, name="daemon-watch", daemon=True).start()
+
+
+_exit_with_the_daemon()
