@@ -229,6 +229,8 @@ def test_repeated_kill_9_during_a_burst_loses_nothing(tmp_path: Path, process_da
         os.kill(d.proc.pid, signal.SIGKILL)
         d.proc.wait(timeout=10)
     last = process_daemon(config).start()
+    # The killed daemons may have settled every file already: SIGTERM must not race the start-up.
+    last.wait_ready()
     assert wait_until(lambda: settled_count(tmp_path) == 200, timeout=300, interval=0.5), last.output()[
         -3000:
     ]
