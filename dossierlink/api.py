@@ -20,7 +20,7 @@ import attrs
 from dossierlink.ingest import FileOutcome, IngestOptions, ingest_file
 from dossierlink.privacy import Pseudonymiser, load_key
 from dossierlink.schema import Divergence, Identifier, Medium, Record
-from dossierlink.store import Store, StoreError, utcnow
+from dossierlink.store import Store, utcnow
 
 __all__ = ["Chain", "DossierDetail", "IngestSummary", "ReconcileSummary", "VerifyResult", "open"]
 
@@ -138,6 +138,24 @@ class Chain:
 
     # --- ingest ----------------------------------------------------------------------------
 
+    @staticmethod
+    def _ingest_options(
+        adapter: str,
+        organisation: str | None,
+        medium: str | Medium | None,
+        options: Mapping[str, Any] | None,
+        quarantine: str | Path | None,
+        pseudonymiser: Pseudonymiser | None,
+    ) -> IngestOptions:
+        return IngestOptions(
+            adapter=adapter,
+            organisation=organisation,
+            medium=Medium(medium) if medium else None,
+            options=dict(options or {}),
+            quarantine=Path(quarantine) if quarantine else None,
+            pseudonymiser=pseudonymiser,
+        )
+
     def ingest_file(
         self,
         path: str | Path,
@@ -152,15 +170,9 @@ class Chain:
         now: dt.datetime | None = None,
     ) -> FileOutcome:
         """Ingest one file (one transaction) and reconcile the dossiers it touched."""
-        opts = IngestOptions(
-            adapter=adapter,
-            organisation=organisation,
-            medium=Medium(medium) if medium else None,
-            options=dict(options or {}),
-            root=Path(root) if root else None,
-            quarantine=Path(quarantine) if quarantine else None,
-            pseudonymiser=self._pseudonymiser(),
-        )
+        opts = self._ingest_options(adapter, organisation, medium, options, quarantine, self._pseudonymiser())
+        if root:
+            opts = attrs.evolve(opts, root=Path(root))
         outcome = ingest_file(self.store, Path(path), opts, now=now)
         if reconcile and outcome.dossier_ids:
             ids = set(outcome.dossier_ids) | set(self.store.live_dossier_ids(dirty_only=True))
@@ -188,25 +200,16 @@ class Chain:
         """
         outcomes: list[FileOutcome] = []
         touched: set[int] = set()
-        pseudonymiser = self._pseudonymiser()
+        base = self._ingest_options(adapter, organisation, medium, options, quarantine, self._pseudonymiser())
         for file, file_root in _iter_files(paths, root):
-            opts = IngestOptions(
-                adapter=adapter,
-                organisation=organisation,
-                medium=Medium(medium) if medium else None,
-                options=dict(options or {}),
-                root=file_root,
-                quarantine=Path(quarantine) if quarantine else None,
-                pseudonymiser=pseudonymiser,
-            )
-            outcome = ingest_file(self.store, file, opts, now=now)
+            outcome = ingest_file(self.store, file, attrs.evolve(base, root=file_root), now=now)
             outcomes.append(outcome)
             touched.update(outcome.dossier_ids)
             if progress is not None:
                 progress(outcome)
         if reconcile:
             # Also what an interrupted earlier run stored but never reconciled (still dirty).
-            live = {self.store._live_dossier(self.store.conn, d) for d in touched}
+            live = {self.store.live_dossier(d) for d in touched}
             live.update(self.store.live_dossier_ids(dirty_only=True))
             if live:
                 self.reconcile(dossier_ids=sorted(live), now=now, kind="incremental")
@@ -499,7 +502,4 @@ def open(path: str | Path | None = None, *, config: Any = None, create: bool = T
     if path is None:
         cfg_path = getattr(config, "store_path", None)
         path = cfg_path or os.environ.get("DOSSIERLINK_DB") or DEFAULT_DB
-    try:
-        return Chain(path, config=config, create=create)
-    except StoreError:
-        raise
+    return Chain(path, config=config, create=create)

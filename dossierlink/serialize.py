@@ -126,16 +126,6 @@ def record_from_dict(d: dict[str, Any]) -> Record:
 # times faster than ``record_from_dict``. Anything the store did not write goes through
 # ``record_from_dict`` and full validation.
 
-_ENUMS: dict[str, dict[str, Any]] = {}
-
-
-def _enum_value(enum_cls: Any, value: Any) -> Any:
-    table = _ENUMS.get(enum_cls.__name__)
-    if table is None:
-        table = dict(enum_cls._value2member_map_)
-        _ENUMS[enum_cls.__name__] = table
-    return table[value]
-
 
 def _defaults(cls: type) -> tuple[tuple[str, Any, bool], ...]:
     out: list[tuple[str, Any, bool]] = []
@@ -233,12 +223,13 @@ def _ident_fast(d: dict[str, Any]) -> Identifier:
     if found is None:
         if len(_IDENTS) > 200_000:
             _IDENTS.clear()
-        d["kind"] = _enum_value(IdentifierKind, d["kind"])
+        d["kind"] = _IDENT_KIND[d["kind"]]
         d.setdefault("raw", d["value"])
         found = _IDENTS[key] = _new(Identifier, d)
     return found
 
 
+_IDENT_KIND: dict[Any, IdentifierKind] = dict(IdentifierKind._value2member_map_)
 _MEDIUM: dict[Any, Medium] = dict(Medium._value2member_map_)
 _DOCTYPE: dict[Any, DocumentType] = dict(DocumentType._value2member_map_)
 _ROLE: dict[Any, Role] = dict(Role._value2member_map_)

@@ -458,9 +458,13 @@ class Store:
                 touched.add(dossier_id)
                 self._insert_record(conn, record, source_id, dossier_id)
             # Merges may have retired dossiers touched earlier in this file.
-            touched = {self._live_dossier(conn, d) for d in touched}
-            if touched:
-                conn.executemany("UPDATE dossiers SET dirty = 1 WHERE id = ?", [(d,) for d in touched])
+            touched = {self._follow_merges(conn, d) for d in touched}
+            for d in touched:  # the display/scoping key, once per dossier rather than per record
+                keys = [
+                    (str(k), str(v))
+                    for k, v in conn.execute("SELECT kind, value FROM identifiers WHERE dossier_id = ?", [d])
+                ]
+                conn.execute("UPDATE dossiers SET anchor = ?, dirty = 1 WHERE id = ?", [_anchor(keys), d])
         return IngestedFile(source_id, tuple(sorted(touched)), len(records), merges)
 
     def _drop_source_records(self, conn: sqlite3.Connection, source_id: int) -> set[int]:
@@ -469,9 +473,13 @@ class Store:
         for table in ("documents", "persons", "events", "inventory"):
             conn.executemany(f"DELETE FROM {table} WHERE record_id = ?", ids)
         conn.execute("DELETE FROM records WHERE source_id = ?", [source_id])
-        return {self._live_dossier(conn, int(r[1])) for r in rows}
+        return {self._follow_merges(conn, int(r[1])) for r in rows}
 
-    def _live_dossier(self, conn: sqlite3.Connection, dossier_id: int) -> int:
+    def live_dossier(self, dossier_id: int) -> int:
+        """The dossier a (possibly merged-away) dossier id lives on as now."""
+        return self._follow_merges(self.conn, dossier_id)
+
+    def _follow_merges(self, conn: sqlite3.Connection, dossier_id: int) -> int:
         seen = 0
         while True:
             row = conn.execute("SELECT merged_into FROM dossiers WHERE id = ?", [dossier_id]).fetchone()
@@ -491,7 +499,7 @@ class Store:
                 "SELECT dossier_id FROM identifiers WHERE kind = ? AND value = ?", [kind, value]
             ).fetchone()
             if row is not None:
-                found.add(self._live_dossier(conn, int(row[0])))
+                found.add(self._follow_merges(conn, int(row[0])))
         merges = 0
         if not found:
             cur = conn.execute("INSERT INTO dossiers (created_at, dirty) VALUES (?, 1)", [_iso(now)])
@@ -505,13 +513,6 @@ class Store:
             "INSERT OR IGNORE INTO identifiers (kind, value, dossier_id) VALUES (?, ?, ?)",
             [(k, v, target) for k, v in keys],
         )
-        anchor = _anchor(
-            [
-                (str(r[0]), str(r[1]))
-                for r in conn.execute("SELECT kind, value FROM identifiers WHERE dossier_id = ?", [target])
-            ]
-        )
-        conn.execute("UPDATE dossiers SET anchor = ? WHERE id = ?", [anchor, target])
         return target, merges
 
     def _merge(
@@ -638,13 +639,13 @@ class Store:
         if raw.isdigit():
             row = self.conn.execute("SELECT id FROM dossiers WHERE id = ?", [int(raw)]).fetchone()
             if row is not None:
-                return self._live_dossier(self.conn, int(row[0]))
+                return self.live_dossier(int(row[0]))
         for kind, value in candidates:
             row = self.conn.execute(
                 "SELECT dossier_id FROM identifiers WHERE kind = ? AND value = ?", [kind, value]
             ).fetchone()
             if row is not None:
-                return self._live_dossier(self.conn, int(row[0]))
+                return self.live_dossier(int(row[0]))
         # A PV number names one mutation; any mutation of the same registration will do.
         for kind, value in candidates:
             if kind == IdentifierKind.PV.value:
@@ -654,7 +655,7 @@ class Store:
                     [reg, reg + "-%"],
                 ).fetchone()
                 if row is not None:
-                    return self._live_dossier(self.conn, int(row[0]))
+                    return self.live_dossier(int(row[0]))
         return None
 
     def dossier_identifiers(self, dossier_id: int) -> tuple[Identifier, ...]:
@@ -664,10 +665,7 @@ class Store:
         return tuple(Identifier(r[0], r[1], r[1]) for r in rows)
 
     def dossier_records(self, dossier_id: int) -> tuple[Record, ...]:
-        rows = self.conn.execute(
-            "SELECT payload FROM records WHERE dossier_id = ? ORDER BY id", [dossier_id]
-        ).fetchall()
-        return tuple(record_from_payload(r[0]) for r in rows)
+        return self.dossier_batch([dossier_id])[dossier_id][1]
 
     def dossier_batch(
         self, dossier_ids: Sequence[int]

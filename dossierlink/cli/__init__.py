@@ -209,7 +209,8 @@ def ingest(
         if show_bar:
             bar.update(1)
 
-    files = sum(1 for _ in _count_files(paths))
+    # Counting walks the tree once more: only worth it when a progress bar is shown.
+    files = sum(1 for _ in _count_files(paths)) if show_bar else 0
     with click.progressbar(length=files, label="Ingesting", file=sys.stderr, hidden=not show_bar) as bar:
         summary = chain.ingest(
             paths,
@@ -349,13 +350,9 @@ def divergences_cmd(
             d.identifiers[0].value if d.identifiers else "-"
         )
         click.echo(
-            f"{d.id}  {d.severity.value:<8} {d.kind.value:<20} {d.organisation:<12} {ids:<14} {_mask(d.message)}"
+            f"{d.id}  {d.severity.value:<8} {d.kind.value:<20} {d.organisation:<12} {ids:<14} {mask_bsns(d.message)}"
         )
     click.echo(f"{len(items)} divergences.", err=True)
-
-
-def _mask(text: str) -> str:
-    return mask_bsns(text)
 
 
 @divergences_cmd.command("ack")
