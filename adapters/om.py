@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from dossierlink.adapter import AdapterError, Hints
-from dossierlink.formats import JsonAdapter
+from dossierlink.formats import JsonAdapter, parse_datetime
 from dossierlink.identifiers import IdentifierKind
 from dossierlink.schema import Document, Event, EventKind, Medium, Record, Role, check_organisation
 
-from ._common import RecordBuilder, doc_type, opt_date, person, text
+from ._common import RecordBuilder, attach_file, doc_type, opt_date, person, text, with_file
 
 __all__ = ["OmJsonAdapter"]
 
@@ -130,20 +130,29 @@ class OmJsonAdapter(JsonAdapter):
         if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 0):
             b.warnings.append(f"{where}: paginas {pages!r} is not a page count; left empty")
             pages = None
-        b.documents.append(
-            Document(
-                organisation=b.organisation,
-                medium=b.medium,
-                key=key,
-                type=doc_type(doc.get("soort"), where, b.warnings),
-                title=text(doc.get("titel")),
-                date=opt_date(doc.get("datum"), where, b.warnings),
-                page_count=pages,
-                source_location=number or where,
-                identifiers=tuple(i for i in (pv,) if i is not None),
-                status=text(doc.get("status")),
-            )
+        modified = None
+        if (changed := text(doc.get("gewijzigd"))) is not None:
+            try:
+                modified = parse_datetime(changed)
+            except ValueError:
+                b.warnings.append(f"{where}/gewijzigd: {changed!r} is not a date-time; left empty")
+        document = Document(
+            organisation=b.organisation,
+            medium=b.medium,
+            key=key,
+            type=doc_type(doc.get("soort"), where, b.warnings),
+            title=text(doc.get("titel")),
+            date=opt_date(doc.get("datum"), where, b.warnings),
+            page_count=pages,
+            source_location=number or where,
+            identifiers=tuple(i for i in (pv,) if i is not None),
+            status=text(doc.get("status")),
+            modified=modified,
         )
+        # The DMS file the export refers to (relative to the export): its sha256, text fingerprint
+        # and page labels, as the police CSV's "Bestand" column gives them.
+        found = attach_file(path, doc.get("bestand"), b.hints, f"{where}/bestand", b.warnings)
+        b.documents.append(with_file(document, found, f"{where}/bestand", b.warnings))
 
 
 def _list(path: Path, obj: dict[str, Any], key: str, where: str) -> list[Any]:

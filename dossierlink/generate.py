@@ -15,6 +15,7 @@ Layout of ``out``::
     chain/<org>/inhoudsopgave-NNNNN.csv     paper inventories of the OM and the court
     chain/<org>/<parketnummer>/<key>.pdf    scans (the scan adapter's folder convention)
     chain/.documents/politie/<pv>.pdf       digital PDF originals the police CSV refers to
+    chain/.documents/om/<key>.pdf           the OM's DMS files of its other stukken (the OM export refers to them)
 
 Ingest ``out/chain`` (with it as root, so folder conventions and references resolve); the
 originals sit in a hidden folder so a bulk ingest does not take them for paper scans, and
@@ -280,6 +281,7 @@ class Case:
     ecli: str | None = None
     truth: list[dict[str, Any]] = field(default_factory=list)
     scan_holders: list[str] = field(default_factory=list)
+    seed: int = 1
 
     @property
     def identifiers(self) -> list[dict[str, str]]:
@@ -375,7 +377,7 @@ def build_case(index: int, seed: int, now: dt.date = DEFAULT_NOW) -> Case:
         # Sent recently: the OM's term (14 days) has not passed yet.
         d["inzending"] = now - dt.timedelta(days=rng.randrange(2, 10))
     parketnummer = None
-    pseq = f"{(index * 6_089 + seed * 31) % 900_000 + 100_000:06d}"
+    pseq = f"{(index * _PSEQ_FACTOR + seed * 31) % 900_000 + 100_000:06d}"
     if route != "lopend_politie":
         d["instroom"] = after(d["inzending"], 1, 3)
         parketnummer = f"{parket_code}/{pseq}-{d['instroom'].year % 100:02d}"
@@ -485,9 +487,21 @@ def build_case(index: int, seed: int, now: dt.date = DEFAULT_NOW) -> Case:
         dates=d,
         holdings={},
         ecli=ecli,
+        seed=seed,
     )
     _holdings(case, rng, docs, om_docs, advies_doc, vonnis)
     return case
+
+
+_PSEQ_FACTOR = 6_089  # prime, so index -> parketnummer sequence is a permutation of 0..899 999
+_PSEQ_INVERSE = pow(_PSEQ_FACTOR, -1, 900_000)
+
+
+def _owner_of(parketnummer: str, seed: int, now: dt.date) -> int | None:
+    """The index of the case whose own parketnummer this is, if any case's is."""
+    seq = int(parketnummer.partition("/")[2].partition("-")[0])
+    index = (seq - 100_000 - seed * 31) * _PSEQ_INVERSE % 900_000
+    return index if build_case(index, seed, now).parketnummer == parketnummer else None
 
 
 def _ecli_number(index: int, seed: int) -> str:
@@ -658,7 +672,11 @@ def applicable_kinds(case: Case) -> list[str]:
             ok = "om" in h and len([x for x in h["om"].digital if x.pv]) >= (
                 2 if kind == "missing_digital" else 1
             )
-        elif kind in ("missing_paper", "page_count_mismatch", "stale_paper"):
+        elif kind == "missing_paper":
+            # The paper dossier must still show after the stuk is taken out: an inhoudsopgave of
+            # an emptied file has no line for the case, and nothing else says the file exists.
+            ok = any(len(h[o].paper or ()) >= 2 for o in paper)
+        elif kind in ("page_count_mismatch", "stale_paper"):
             ok = bool(paper)
         elif kind in SCAN_KINDS:
             # Only where a paper dossier exists: its inventory lists every other paper document.
@@ -685,7 +703,7 @@ def inject(case: Case, kind: str, rng: random.Random, now: dt.date) -> None:
         om.pvs = [p for p in om.pvs if p != doc.pv]
         _truth(case, kind, "om", f"pv:{doc.pv}", expected="digital copy at om", found="absent")
     elif kind == "missing_paper":
-        holder = rng.choice([o for o in PAPER_HOLDERS if o in h and h[o].paper])
+        holder = rng.choice([o for o in PAPER_HOLDERS if o in h and len(h[o].paper or ()) >= 2])
         paper = h[holder].paper or []
         doc = rng.choice(paper)
         h[holder].paper = [x for x in paper if x is not doc]
@@ -781,11 +799,19 @@ def inject(case: Case, kind: str, rng: random.Random, now: dt.date) -> None:
         assert case.parketnummer is not None
         code, rest = case.parketnummer.split("/")
         seq, year = rest.split("-")
-        i = rng.randrange(0, 5)
-        swapped = seq[:i] + seq[i + 1] + seq[i] + seq[i + 2 :]
-        if swapped == seq:
-            swapped = seq[:5] + str((int(seq[5]) + 1) % 10)
-        pol.parketnummer = f"{code}/{swapped}-{year}"
+        typo = None
+        for i in [rng.randrange(0, 5), *range(5)]:
+            swapped = seq[:i] + seq[i + 1] + seq[i] + seq[i + 2 :]
+            if swapped == seq:
+                swapped = seq[:5] + str((int(seq[5]) + i + 1) % 10)
+            # A typo that happens to be another case's parketnummer joins the two cases: no system
+            # can tell that from a real link, so the truth would claim what the data cannot show.
+            candidate = f"{code}/{swapped}-{year}"
+            if _owner_of(candidate, case.seed, now) is None:
+                typo = candidate
+                break
+        assert typo is not None
+        pol.parketnummer = typo
         _truth(
             case,
             kind,

@@ -171,6 +171,7 @@ class ExportWriter:
             for s in hold.steps:
                 events.append(_om_event(s))
             docs = []
+            originals = hold.extra.get("originals", {})
             for n, doc in enumerate(hold.digital, 1):
                 entry: dict[str, Any] = {
                     "documentnummer": doc.number
@@ -184,8 +185,14 @@ class ExportWriter:
                         "titel": doc.title,
                         "datum": _iso(doc.date),
                         "paginas": doc.pages,
+                        # Last change of the stuk's digital version, as the DMS records it: without
+                        # it a stuk only the OM holds digitally (a strafbeschikking) can never be
+                        # shown to have changed after its print.
+                        "gewijzigd": doc.modified.isoformat(),
                     }
                 )
+                if doc.key in originals:
+                    entry["bestand"] = originals[doc.key]
                 docs.append(entry)
             zaken.append(
                 {
@@ -308,9 +315,9 @@ class ExportWriter:
             insluiting = next((s.date for s in hold.steps if s.kind == "insluiting"), None)
             if insluiting is None:
                 continue
-            reg = (
-                f"DJI-{insluiting.year}-{insluiting.month:02d}{insluiting.day:02d}-{case.index % 10_000:04d}"
-            )
+            # Unique per detention, as a real registratienummer is: it links records, so two cases
+            # must never share one (index modulo 10 000 did, at 100k dossiers, on the same day).
+            reg = f"DJI-{insluiting.year}-{insluiting.month:02d}{insluiting.day:02d}-{case.index:04d}"
             cells = (
                 reg,
                 hold.parketnummer or "",

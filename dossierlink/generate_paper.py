@@ -31,9 +31,21 @@ _WORDS = (
 )  # fmt: skip
 
 
+# Share of the body lines a later version rewrites: an edited stuk keeps most of its text (a
+# corrected PV, a dagvaarding with another tenlastelegging), so its fingerprint similarity to the
+# first version lies near (1 - f) / (1 + f) = 0.67: clearly below the same-text bar (0.85) and
+# above the bar under which matching calls two texts unrelated (0.5), so a scan of another
+# version still joins its document when its number cannot be read.
+EDITED_SHARE = 0.2
+
+
 def document_text(doc: DocCopy, parketnummer: str | None) -> list[list[str]]:
-    """The lines of each page of a document; the body depends on (key, version) only."""
-    rng = random.Random(f"doc-text:{doc.key}:{doc.version}")
+    """The lines of each page of a document; the body depends on (key, version) only.
+
+    Version 1's body comes from the key alone; a later version rewrites ``EDITED_SHARE`` of its
+    body lines (chosen and written from the key and the version).
+    """
+    rng = random.Random(f"doc-text:{doc.key}:1")
     pages: list[list[str]] = []
     for n in range(1, doc.pages + 1):
         lines: list[str] = []
@@ -53,6 +65,13 @@ def document_text(doc: DocCopy, parketnummer: str | None) -> list[list[str]]:
         for _ in range(18 if n > 1 else 12):
             lines.append(" ".join(rng.choice(_WORDS) for _ in range(11)))
         pages.append(lines)
+    if doc.version > 1:
+        edit = random.Random(f"doc-text:{doc.key}:{doc.version}")
+        body = [
+            (p, i) for p, lines in enumerate(pages) for i in range(len(lines) - (18 if p else 12), len(lines))
+        ]
+        for p, i in sorted(edit.sample(body, max(1, round(EDITED_SHARE * len(body))))):
+            pages[p][i] = " ".join(edit.choice(_WORDS) for _ in range(11))
     return pages
 
 
@@ -158,7 +177,11 @@ def write_paper(writer: ExportWriter, tag: str, holdings: dict[str, list[tuple[C
                 pages = scan_pages(doc, hold.parketnummer)
                 folder = (hold.parketnummer or case.pv_registration).replace("/", "-")
                 made = doc.made or dt.datetime.combine(doc.date, dt.time(10, 0))
-                data = minimal_pdf(pages, title=doc.title, created=made, producer="Scanstraat (synthetisch)")
+                # Each holder scans on its own scanstraat: two holders' scans of one stuk are two
+                # files, never byte-identical (the store would take the second for a re-delivery).
+                data = minimal_pdf(
+                    pages, title=doc.title, created=made, producer=f"Scanstraat {org} (synthetisch)"
+                )
                 writer._write(f"{org}/{folder}/{original_name(doc)}", data, "scan")
                 writer.scans += 1
                 writer.scan_pages += len(pages)
@@ -179,3 +202,28 @@ def write_paper(writer: ExportWriter, tag: str, holdings: dict[str, list[tuple[C
             writer._write(f".documents/politie/{original_name(doc)}", data, "original")
             originals[doc.key] = f"../../.documents/politie/{original_name(doc)}"
         hold.extra["originals"] = originals
+    # The OM's DMS holds the file of every stuk in its digital dossier, as the OM export refers to
+    # it: the police's PV files as received, its own and the chain's other stukken (dagvaarding,
+    # strafbeschikking, reclasseringsadvies, vonnis) as their makers sent them. A scan of any
+    # paper stuk then has a digital text to compare with, whoever made the stuk.
+    for case, hold in holdings.get("om", []):
+        if not any(h.scans for h in case.holdings.values()):
+            continue
+        police = case.holdings["politie"].extra.get("originals", {}) if "politie" in case.holdings else {}
+        files: dict[str, str] = {}
+        for doc in hold.digital:
+            if doc.key in files:
+                continue  # a stuk registered twice is one file in the DMS
+            if doc.key in police:
+                files[doc.key] = police[doc.key]
+                continue
+            original = [
+                [*lines, "", f"Pagina {n} van {doc.pages}"]
+                for n, lines in enumerate(document_text(doc, hold.parketnummer), 1)
+            ]
+            data = minimal_pdf(
+                original, title=doc.title, created=doc.modified, producer="OM DMS (synthetisch)"
+            )
+            writer._write(f".documents/om/{original_name(doc)}", data, "original")
+            files[doc.key] = f"../../.documents/om/{original_name(doc)}"
+        hold.extra["originals"] = files

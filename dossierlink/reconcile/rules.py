@@ -564,11 +564,23 @@ def content_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Divergence
 
 
 def stale_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
-    """The digital version changed after the paper version was made (printed, scanned, filed)."""
+    """The digital version changed after the paper version was made (printed, scanned, filed).
+
+    A publication (the Rechtspraak's open data) is not a version of the case file: its modified
+    date is when the publication changed, which says nothing of the stuk's own version.
+    """
+    publications = ctx.config.publication_adapters
+    records = view.records
     for g in ctx.documents.groups:
         if not g.paper:
             continue  # nothing on paper to be stale
-        digital = [m for m in g.members if m.medium == Medium.DIGITAL and m.document.modified is not None]
+        digital = [
+            m
+            for m in g.members
+            if m.medium == Medium.DIGITAL
+            and m.document.modified is not None
+            and records[m.record].provenance.adapter not in publications
+        ]
         # The producer's versions say when the content changed; another organisation's copy only
         # says when it registered the stuk. Of several, the earliest is when it certainly changed.
         own = [m for m in digital if m.organisation == g.producer]
