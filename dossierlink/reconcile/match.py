@@ -130,7 +130,8 @@ class DocRef(NamedTuple):
     """
 
     record: int  # index into the canonical view's records
-    index: int  # index into that record's documents; -1 when it comes from the inventory log
+    # Index into that record's documents; -1 when it comes from the inventory log (shadows tuple.index).
+    index: int  # type: ignore[assignment]
     key: NormalisedKey
     document: Document
     corrections: tuple[str, ...]

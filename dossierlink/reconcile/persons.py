@@ -414,7 +414,7 @@ class PersonEntry(NamedTuple):
     """One person as one record registers it."""
 
     record: int
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index on purpose
     organisation: str
     person: Person
 
