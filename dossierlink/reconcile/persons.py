@@ -493,28 +493,36 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
     for i, e in enumerate(entries):
         rk = (e.record, name_key[i])
         per_record[rk] = per_record.get(rk, 0) + 1
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = prepared[i], prepared[j]
-            if (
-                entries[i].record == entries[j].record
-                or name_key[i] != name_key[j]
-                or not name_key[i][1]
-                or per_record[(entries[i].record, name_key[i])] != 1
-                or per_record[(entries[j].record, name_key[j])] != 1
-                or (a.skn and b.skn and a.skn != b.skn)
-                or (a.bsn and b.bsn and a.bsn != b.bsn)
-                or _given_relation(a.name, b.name)[1] <= 0
-            ):
-                continue
-            ri, rj = find(i), find(j)
-            if ri == rj or records_of[ri] & records_of[rj]:
-                continue
-            root, other = min(ri, rj), max(ri, rj)
-            parent[other] = root
-            records_of[root] |= records_of.pop(other)
-            evidence[root] += evidence.pop(other)
-            evidence[root].append((entries[i], entries[j], None))
+    same_name: dict[tuple[Role, str], list[int]] = {}
+    for i, key in enumerate(name_key):
+        if key[1]:
+            same_name.setdefault(key, []).append(i)
+    candidates = sorted(
+        (i, j)
+        for group in same_name.values()
+        if len(group) > 1
+        for x, i in enumerate(group)
+        for j in group[x + 1 :]
+    )
+    for i, j in candidates:
+        a, b = prepared[i], prepared[j]
+        if (
+            entries[i].record == entries[j].record
+            or per_record[(entries[i].record, name_key[i])] != 1
+            or per_record[(entries[j].record, name_key[j])] != 1
+            or (a.skn and b.skn and a.skn != b.skn)
+            or (a.bsn and b.bsn and a.bsn != b.bsn)
+            or _given_relation(a.name, b.name)[1] <= 0
+        ):
+            continue
+        ri, rj = find(i), find(j)
+        if ri == rj or records_of[ri] & records_of[rj]:
+            continue
+        root, other = min(ri, rj), max(ri, rj)
+        parent[other] = root
+        records_of[root] |= records_of.pop(other)
+        evidence[root] += evidence.pop(other)
+        evidence[root].append((entries[i], entries[j], None))
     groups: dict[int, list[PersonEntry]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(entries[i])
