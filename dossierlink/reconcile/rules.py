@@ -316,8 +316,9 @@ def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 continue
             if strict and not ctx.has(holder, Medium.DIGITAL):
                 continue
+            facts: dict[str, str] = {}
             if cause is None:
-                reason, facts = f"het stuk zit in het papieren dossier van {ctx.name(holder)}", {}
+                reason = f"het stuk zit in het papieren dossier van {ctx.name(holder)}"
             else:
                 reason, facts = _cause_text(cause, ctx)
             where = _where(g, ctx)
