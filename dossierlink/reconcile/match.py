@@ -146,11 +146,15 @@ class DocRef(NamedTuple):
         return f"{self.organisation} {src} {self.key}"
 
 
+_tuple_new = tuple.__new__
+
+
 def doc_ref(
     record: int, index: int, key: NormalisedKey, document: Document, corrections: tuple[str, ...] = ()
 ) -> DocRef:
-    return DocRef(
-        record, index, key, document, corrections, document.organisation, document.medium, index < 0
+    # tuple.__new__ directly: the named tuple's generated __new__ is one more Python call per document.
+    return _tuple_new(
+        DocRef, (record, index, key, document, corrections, document.organisation, document.medium, index < 0)
     )
 
 
