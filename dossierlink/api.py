@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import getpass
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -481,13 +482,22 @@ def _reconcile_batch(
 ) -> list[tuple[int, list[Divergence]]]:
     from dossierlink.reconcile import DossierView, reconcile_dossier
 
-    return [
-        (dossier_id, reconcile_dossier(DossierView(dossier_id, idents, records), config, now))
-        for dossier_id, (idents, records) in store.dossier_batch(batch).items()
-    ]
+    # Loading and reconciling a batch allocates many short-lived, acyclic objects: the cyclic
+    # collector finds nothing in them but costs ~15% of the time, so it waits until the batch is done.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return [
+            (dossier_id, reconcile_dossier(DossierView(dossier_id, idents, records), config, now))
+            for dossier_id, (idents, records) in store.dossier_batch(batch).items()
+        ]
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _reconcile_worker_init(path: str, config: Any, now: dt.datetime) -> None:
+    gc.freeze()  # what the worker inherited is never garbage: keep the collector out of it
     _worker_state["store"] = Store(path, create=False, readonly=True)
     _worker_state["config"] = config
     _worker_state["now"] = now

@@ -301,6 +301,25 @@ class ReconcileConfig:
             ranks.setdefault(org, i)
         return ranks
 
+    def expectations_for(self, producer: str | None, doc_type: DocumentType) -> tuple[int, ...]:
+        """Indices of the expectations that apply to a (producer, type), in configuration order."""
+        memo = self._expectations_memo
+        found = memo.get((producer, doc_type))
+        if found is None:
+            found = memo[(producer, doc_type)] = tuple(
+                i for i, exp in enumerate(self.expectations) if exp.applies_to(producer, doc_type)
+            )
+        return found
+
+    @functools.cached_property
+    def _expectations_memo(self) -> dict[tuple[str | None, DocumentType], tuple[int, ...]]:
+        return {}
+
+    @functools.cached_property
+    def derived(self) -> dict[str, Any]:
+        """Values rules derive from this configuration once (a folded alias table, parsed tokens)."""
+        return {}
+
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], errors: list[str]) -> ReconcileConfig:
         """Build from the ``[reconcile]`` TOML table; each mistake appends one sentence to errors."""

@@ -10,7 +10,8 @@ import datetime as dt
 import functools
 import importlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 import attrs
 from rapidfuzz import fuzz
@@ -24,6 +25,8 @@ __all__ = [
     "DocumentGroup",
     "DocumentMatching",
     "MatchExplanation",
+    "doc_ref",
+    "document_group",
     "fingerprint_containment",
     "fingerprint_similarity",
     "match_documents",
@@ -119,24 +122,23 @@ _MEDIUM_LABEL = {m: m.value for m in Medium}
 # --- value classes --------------------------------------------------------------------------
 
 
-@attrs.frozen
-class DocRef:
-    """One document as one organisation holds it on one medium, with its place in the view."""
+class DocRef(NamedTuple):
+    """One document as one organisation holds it on one medium, with its place in the view.
+
+    A named tuple, not an attrs class: a dossier makes dozens and rules read them in every loop.
+    Make one with :func:`doc_ref` (it fills the fields derived from ``document`` and ``index``).
+    """
 
     record: int  # index into the canonical view's records
-    index: int  # index into that record's documents; -1 when it comes from the inventory log
+    # Index into that record's documents; -1 when it comes from the inventory log (shadows tuple.index).
+    index: int  # type: ignore[assignment]
     key: NormalisedKey
     document: Document
-    corrections: tuple[str, ...] = ()
-    # Derived from ``document`` and ``index`` once (rules read them in every loop).
-    organisation: str = attrs.field(init=False, eq=False, repr=False)
-    medium: Medium = attrs.field(init=False, eq=False, repr=False)
-    from_inventory: bool = attrs.field(init=False, eq=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "organisation", self.document.organisation)
-        object.__setattr__(self, "medium", self.document.medium)
-        object.__setattr__(self, "from_inventory", self.index < 0)
+    corrections: tuple[str, ...]
+    # Derived from ``document`` and ``index`` (rules read them in every loop).
+    organisation: str
+    medium: Medium
+    from_inventory: bool
 
     @property
     def label(self) -> str:
@@ -144,8 +146,19 @@ class DocRef:
         return f"{self.organisation} {src} {self.key}"
 
 
-@attrs.frozen
-class MatchExplanation:
+_tuple_new = tuple.__new__
+
+
+def doc_ref(
+    record: int, index: int, key: NormalisedKey, document: Document, corrections: tuple[str, ...] = ()
+) -> DocRef:
+    # tuple.__new__ directly: the named tuple's generated __new__ is one more Python call per document.
+    return _tuple_new(
+        DocRef, (record, index, key, document, corrections, document.organisation, document.medium, index < 0)
+    )
+
+
+class MatchExplanation(NamedTuple):
     """Why ``a`` and ``b`` were (or were not) taken for the same document."""
 
     a: str
@@ -160,22 +173,36 @@ class MatchExplanation:
         return f"{self.a} ~ {self.b}: {verdict} ({self.by}: {'; '.join(self.reasons)})"
 
 
-@attrs.frozen
-class DocumentGroup:
-    """One logical document: every version of it across organisations and media."""
+def _key_explanation(members: Sequence[DocRef]) -> MatchExplanation:
+    """The versions that share one key (and any OCR repair that made them agree)."""
+    reasons = ["zelfde documentsleutel"]
+    fixes = sorted({c for m in members for c in m.corrections})
+    if fixes:
+        reasons.append("OCR-correctie: " + ", ".join(fixes))
+    others = ", ".join(m.label for m in members[1:])
+    return MatchExplanation(members[0].label, others, True, "key", tuple(reasons), 1.0)
+
+
+class DocumentGroup(NamedTuple):
+    """One logical document: every version of it across organisations and media.
+
+    Make one with :func:`document_group`, which derives ``held`` and ``paper`` from ``members``.
+    """
 
     key: NormalisedKey
     members: tuple[DocRef, ...]
     type: DocumentType
     producer: str | None
-    explanations: tuple[MatchExplanation, ...] = ()
-    # Derived from ``members`` once: the (organisation, medium) pairs present, and the paper versions.
-    held: frozenset[tuple[str, Medium]] = attrs.field(init=False, eq=False, repr=False)
-    paper: tuple[DocRef, ...] = attrs.field(init=False, eq=False, repr=False)
+    # Evidence that joined the members: explanations, or (for versions sharing a key) the
+    # versions themselves, rendered only when someone asks (:attr:`explanations`).
+    evidence: tuple[MatchExplanation | tuple[DocRef, ...], ...]
+    # The (organisation, medium) pairs present, and the paper versions.
+    held: frozenset[tuple[str, Medium]]
+    paper: tuple[DocRef, ...]
 
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "held", frozenset((m.organisation, m.medium) for m in self.members))
-        object.__setattr__(self, "paper", tuple(m for m in self.members if m.medium == Medium.PAPER))
+    @property
+    def explanations(self) -> tuple[MatchExplanation, ...]:
+        return tuple(e if isinstance(e, MatchExplanation) else _key_explanation(e) for e in self.evidence)
 
     @property
     def organisations(self) -> tuple[str, ...]:
@@ -197,6 +224,25 @@ class DocumentGroup:
     @property
     def subject(self) -> str:
         return f"document:{self.key}"
+
+
+def document_group(
+    key: NormalisedKey,
+    members: tuple[DocRef, ...],
+    type: DocumentType,
+    producer: str | None,
+    evidence: tuple[MatchExplanation | tuple[DocRef, ...], ...] = (),
+) -> DocumentGroup:
+    paper = Medium.PAPER
+    return DocumentGroup(
+        key,
+        members,
+        type,
+        producer,
+        evidence,
+        frozenset([(m.organisation, m.medium) for m in members]),
+        tuple([m for m in members if m.medium is paper]),
+    )
 
 
 @attrs.frozen
@@ -268,7 +314,7 @@ def _inventory_refs(
                     modified=entry.at,
                     source_location=entry.dossier_pages,
                 )
-                yield DocRef(ri, -1, key, doc), None
+                yield doc_ref(ri, -1, key, doc), None
 
 
 def _collect(records: tuple[Record, ...]) -> tuple[list[DocRef], list[tuple[str, NormalisedKey, int]]]:
@@ -277,7 +323,7 @@ def _collect(records: tuple[Record, ...]) -> tuple[list[DocRef], list[tuple[str,
     for ri, rec in enumerate(records):
         for di, doc in enumerate(rec.documents):
             key, corrections = normalise_document_key(doc.key)
-            refs.append(DocRef(ri, di, key, doc, corrections))
+            refs.append(doc_ref(ri, di, key, doc, corrections))
             if doc.medium == Medium.PAPER:
                 paper_present.add((doc.organisation, key))
     dups: list[tuple[str, NormalisedKey, int]] = []
@@ -295,10 +341,14 @@ def _group_type(members: list[DocRef], config: ReconcileConfig) -> DocumentType:
         if only not in _GENERIC or only is DocumentType.PV:
             return only
         return DocumentType.OVERIG
-    ordered = sorted(
-        members,
-        key=lambda m: (m.medium != Medium.DIGITAL, m.from_inventory, config.chain_rank(m.organisation)),
-    )
+    types = {m.document.type for m in members}
+    if len(types) == 1:
+        # One type among all versions: the order below cannot change the outcome.
+        only = next(iter(types))
+        return only if only not in _GENERIC or only is DocumentType.PV else DocumentType.OVERIG
+    rank = config.chain_rank
+    digital = Medium.DIGITAL
+    ordered = sorted(members, key=lambda m: (m.medium is not digital, m.from_inventory, rank(m.organisation)))
     for m in ordered:
         if m.document.type not in _GENERIC:
             return m.document.type
@@ -425,16 +475,11 @@ def match_documents(records: tuple[Record, ...], config: ReconcileConfig) -> Doc
         by_key[r.key].append(r)
     # Canonical key of each group, and the evidence that joined members.
     canon: dict[NormalisedKey, NormalisedKey] = {k: k for k in by_key}
-    evidence: dict[NormalisedKey, list[MatchExplanation]] = defaultdict(list)
+    evidence: dict[NormalisedKey, list[MatchExplanation | tuple[DocRef, ...]]] = defaultdict(list)
     for k, members in by_key.items():
         if len(members) > 1:
-            # One line per key: the versions that share it (and any OCR repair that made them agree).
-            reasons = ["zelfde documentsleutel"]
-            fixes = sorted({c for m in members for c in m.corrections})
-            if fixes:
-                reasons.append("OCR-correctie: " + ", ".join(fixes))
-            others = ", ".join(m.label for m in members[1:])
-            evidence[k].append(MatchExplanation(members[0].label, others, True, "key", tuple(reasons), 1.0))
+            # One line per key (the versions that share it), rendered when asked for.
+            evidence[k].append(tuple(members))
 
     # A PV printed without its mutation joins the single mutation of that registration.
     mutated: dict[str, list[NormalisedKey]] = defaultdict(list)
@@ -555,7 +600,7 @@ def match_documents(records: tuple[Record, ...], config: ReconcileConfig) -> Doc
         members = _sort_members(root_members[root])
         dtype = _group_type(members, config)
         groups.append(
-            DocumentGroup(
+            document_group(
                 root,
                 tuple(members),
                 dtype,

@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import attrs
 from rapidfuzz.distance import JaroWinkler
@@ -330,67 +331,118 @@ _DATE_REASONS = {
 }
 
 
-def _compare(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> PersonMatch:
+def _evaluate(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> tuple[float, float, tuple[str, ...]]:
+    """(score, threshold, reason codes): the decision without building the Dutch reasons."""
     score = 0.0
-    reasons: list[str] = []
+    codes: list[str] = []
     if a.skn and b.skn:
         if a.skn == b.skn:
             score += 10
-            reasons.append("zelfde SKN")
+            codes.append("skn=")
         else:
             score -= 10
-            reasons.append("ander SKN")
+            codes.append("skn!")
     if a.bsn and b.bsn:
         if a.bsn == b.bsn:
             score += 10
-            reasons.append("zelfde BSN")
+            codes.append("bsn=")
         else:
             score -= 10
-            reasons.append("ander BSN")
+            codes.append("bsn!")
     an, bn = a.name, b.name
     rel, pts = _surname_relation(an, bn)
     score += pts
-    reasons.append(_SURNAME_REASONS[rel])
     grel, gpts = _given_relation(an, bn)
     score += gpts
-    reasons.append(_GIVEN_REASONS[grel])
+    codes.append(rel)
+    codes.append(grel)
     if rel == "equal" and grel == "full" and an.given == bn.given and an.particles == bn.particles:
         score += 2
-        reasons.append("volledige naam gelijk")
+        codes.append("fullname")
     drel = _date_relation(a.person.geboortedatum, b.person.geboortedatum)
     score += _DATE_POINTS[drel]
-    reasons.append(_DATE_REASONS[drel])
+    codes.append(drel)
     threshold = config.person_threshold
     common_surnames = config.common_surnames
     sa, sb = an.sort_surname, bn.sort_surname
     if (sa in common_surnames or sb in common_surnames) and not (
         (a.skn and a.skn == b.skn) or (a.bsn and a.bsn == b.bsn)
     ):
-        common = {sa, sb} & common_surnames
         threshold += config.common_surname_extra
-        reasons.append(f"veelvoorkomende achternaam ({sorted(common)[0]}): meer overeenstemming nodig")
-    return PersonMatch(score >= threshold, score, threshold, tuple(reasons))
+        codes.append("common:" + sorted({sa, sb} & common_surnames)[0])
+    return score, threshold, tuple(codes)
+
+
+_FIXED_REASONS = {
+    "skn=": "zelfde SKN",
+    "skn!": "ander SKN",
+    "bsn=": "zelfde BSN",
+    "bsn!": "ander BSN",
+    "fullname": "volledige naam gelijk",
+}
+
+
+def _reasons(codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The Dutch reasons for :func:`_evaluate`'s codes, in the order the evidence was weighed."""
+    out: list[str] = []
+    stage = 0  # 0: numbers, 1: surname seen, 2: given name seen
+    for code in codes:
+        if code in _FIXED_REASONS:
+            out.append(_FIXED_REASONS[code])
+        elif code.startswith("common:"):
+            out.append(f"veelvoorkomende achternaam ({code[7:]}): meer overeenstemming nodig")
+        elif stage == 0:
+            out.append(_SURNAME_REASONS[code])
+            stage = 1
+        elif stage == 1:
+            out.append(_GIVEN_REASONS[code])
+            stage = 2
+        else:
+            out.append(_DATE_REASONS[code])
+    return tuple(out)
+
+
+def _compare(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> PersonMatch:
+    score, threshold, codes = _evaluate(a, b, config)
+    return PersonMatch(score >= threshold, score, threshold, _reasons(codes))
 
 
 # --- clusters across a dossier --------------------------------------------------------------
 
 
-@attrs.frozen
-class PersonEntry:
+class PersonEntry(NamedTuple):
     """One person as one record registers it."""
 
     record: int
-    index: int
+    index: int  # type: ignore[assignment]  # shadows tuple.index on purpose
     organisation: str
     person: Person
 
 
-@attrs.frozen
-class PersonCluster:
+# How two registrations were joined: by their scored evidence (score, threshold, reason codes),
+# or (None) as the only registration of that role and name in both records.
+_Link = tuple[PersonEntry, PersonEntry, tuple[float, float, tuple[str, ...]] | None]
+
+
+def _render_link(link: _Link) -> str:
+    a, b, scored = link
+    head = f"{a.organisation} {a.person.display_name} ~ {b.organisation} {b.person.display_name}: "
+    if scored is None:
+        return head + f"enige {a.person.role.value} met deze naam in beide registraties"
+    score, threshold, codes = scored
+    return head + f"{', '.join(_reasons(codes))} (score {score:g} >= {threshold:g})"
+
+
+class PersonCluster(NamedTuple):
     """One party to the case: every registration of them, with the evidence that joined them."""
 
     members: tuple[PersonEntry, ...]
-    evidence: tuple[str, ...] = ()
+    links: tuple[_Link, ...] = ()
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """One line per join, in the order they were made (rendered when asked for)."""
+        return tuple(_render_link(link) for link in self.links)
 
     @property
     def organisations(self) -> tuple[str, ...]:
@@ -401,18 +453,19 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
     """Join registrations of the same person across records; never two of one record."""
     prepared = [_prep(e.person) for e in entries]
     n = len(entries)
-    pairs: list[tuple[float, int, int, PersonMatch]] = []
+    pairs: list[tuple[float, int, int, tuple[float, float, tuple[str, ...]]]] = []
     for i in range(n):
+        rec_i = entries[i].record
         for j in range(i + 1, n):
-            if entries[i].record == entries[j].record:
+            if rec_i == entries[j].record:
                 continue
-            m = _compare(prepared[i], prepared[j], config)
-            if m.same:
-                pairs.append((m.score, i, j, m))
+            scored = _evaluate(prepared[i], prepared[j], config)
+            if scored[0] >= scored[1]:
+                pairs.append((scored[0], i, j, scored))
     pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
     parent = list(range(n))
     records_of: dict[int, set[int]] = {i: {entries[i].record} for i in range(n)}
-    evidence: dict[int, list[str]] = {i: [] for i in range(n)}
+    evidence: dict[int, list[_Link]] = {i: [] for i in range(n)}
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -420,7 +473,7 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
             x = parent[x]
         return x
 
-    for _, i, j, m in pairs:
+    for _, i, j, scored in pairs:
         ri, rj = find(i), find(j)
         if ri == rj or records_of[ri] & records_of[rj]:
             continue
@@ -428,11 +481,7 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
         parent[other] = root
         records_of[root] |= records_of.pop(other)
         evidence[root] += evidence.pop(other)
-        evidence[root].append(
-            f"{entries[i].organisation} {entries[i].person.display_name} ~ "
-            f"{entries[j].organisation} {entries[j].person.display_name}: {', '.join(m.reasons)} "
-            f"(score {m.score:g} >= {m.threshold:g})"
-        )
+        evidence[root].append((entries[i], entries[j], scored))
     # Second pass, dossier context: two registrations with the same role and agreeing names join
     # even when the birth date differs (that is then a person_conflict), provided each is the only
     # one of that role and surname in its record and SKN/BSN do not contradict. Father and son
@@ -444,32 +493,36 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
     for i, e in enumerate(entries):
         rk = (e.record, name_key[i])
         per_record[rk] = per_record.get(rk, 0) + 1
-    for i in range(n):
-        for j in range(i + 1, n):
-            a, b = prepared[i], prepared[j]
-            if (
-                entries[i].record == entries[j].record
-                or name_key[i] != name_key[j]
-                or not name_key[i][1]
-                or per_record[(entries[i].record, name_key[i])] != 1
-                or per_record[(entries[j].record, name_key[j])] != 1
-                or (a.skn and b.skn and a.skn != b.skn)
-                or (a.bsn and b.bsn and a.bsn != b.bsn)
-                or _given_relation(a.name, b.name)[1] <= 0
-            ):
-                continue
-            ri, rj = find(i), find(j)
-            if ri == rj or records_of[ri] & records_of[rj]:
-                continue
-            root, other = min(ri, rj), max(ri, rj)
-            parent[other] = root
-            records_of[root] |= records_of.pop(other)
-            evidence[root] += evidence.pop(other)
-            evidence[root].append(
-                f"{entries[i].organisation} {entries[i].person.display_name} ~ "
-                f"{entries[j].organisation} {entries[j].person.display_name}: enige {entries[i].person.role.value} "
-                f"met deze naam in beide registraties"
-            )
+    same_name: dict[tuple[Role, str], list[int]] = {}
+    for i, key in enumerate(name_key):
+        if key[1]:
+            same_name.setdefault(key, []).append(i)
+    candidates = sorted(
+        (i, j)
+        for group in same_name.values()
+        if len(group) > 1
+        for x, i in enumerate(group)
+        for j in group[x + 1 :]
+    )
+    for i, j in candidates:
+        a, b = prepared[i], prepared[j]
+        if (
+            entries[i].record == entries[j].record
+            or per_record[(entries[i].record, name_key[i])] != 1
+            or per_record[(entries[j].record, name_key[j])] != 1
+            or (a.skn and b.skn and a.skn != b.skn)
+            or (a.bsn and b.bsn and a.bsn != b.bsn)
+            or _given_relation(a.name, b.name)[1] <= 0
+        ):
+            continue
+        ri, rj = find(i), find(j)
+        if ri == rj or records_of[ri] & records_of[rj]:
+            continue
+        root, other = min(ri, rj), max(ri, rj)
+        parent[other] = root
+        records_of[root] |= records_of.pop(other)
+        evidence[root] += evidence.pop(other)
+        evidence[root].append((entries[i], entries[j], None))
     groups: dict[int, list[PersonEntry]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(entries[i])

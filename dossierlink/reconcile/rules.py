@@ -196,41 +196,58 @@ _KIND_VALUES: dict[EventKind, str] = {k: k.value for k in EventKind}
 _HANDOVER_KINDS = frozenset(k for k in EventKind if k.is_handover)
 
 
-def _trigger(
-    exp: Expectation, ctx: RuleContext, doc_types: set[DocumentType]
-) -> tuple[str, dict[str, str]] | None:
-    """Why the expectation holds now (a short Dutch clause and its facts), or None when it does not yet."""
+# Why an expectation holds: the handover or step that triggered it, or a document in the dossier.
+_Cause = tuple[str, str, Event | None, str]
+
+
+def _trigger(exp: Expectation, ctx: RuleContext, doc_types: set[DocumentType]) -> _Cause | None:
+    """What makes the expectation hold now, or None when it does not yet (see :func:`_cause_text`)."""
     when = exp.when
     if when == "always":
-        return "dit stuk hoort altijd bij deze organisatie", {}
+        return ("always", "", None, "")
     if when.startswith("handover"):
         receiver = when.partition(":")[2] or exp.holder
         for org, ev in ctx.events:
             if ev.receiver == receiver and ev.kind in _HANDOVER_KINDS:
-                sender = ev.sender or ev.organisation or org
-                return (
-                    f"de {ev.kind.value} van {ctx.name(sender)} naar {ctx.name(receiver)} is geregistreerd "
-                    f"({ev.date.isoformat()})",
-                    {"event": ev.kind.value, "date": ev.date.isoformat(), "sender": sender},
-                )
+                return ("handover", org, ev, receiver)
             if ev.kind is EventKind.INSTROOM and org == receiver:
-                return (
-                    f"de instroom bij {ctx.name(receiver)} is geregistreerd ({ev.date.isoformat()})",
-                    {"event": ev.kind.value, "date": ev.date.isoformat()},
-                )
+                return ("instroom", org, ev, receiver)
         return None
     kind = when.partition(":")[2]
     for _org, ev in ctx.events:
         # EventKind is a StrEnum: ``==`` compares its value.
         if ev.kind == kind or _KIND_NAMES.get(ev.kind) == kind:
-            return (
-                f"de stap '{ev.kind.value}' is geregistreerd ({ev.date.isoformat()})",
-                {"event": ev.kind.value, "date": ev.date.isoformat()},
-            )
+            return ("event", _org, ev, kind)
     for t in _EVENT_DOCUMENTS.get(kind, ()):
         if t in doc_types:
-            return f"er is een {t.value} in het dossier", {"event": kind}
+            return ("document", t.value, None, kind)
     return None
+
+
+def _cause_text(cause: _Cause, ctx: RuleContext) -> tuple[str, dict[str, str]]:
+    """The cause as a short Dutch clause and its facts (only for divergences actually reported)."""
+    what, org, ev, extra = cause
+    if what == "always":
+        return "dit stuk hoort altijd bij deze organisatie", {}
+    if what == "document":
+        return f"er is een {org} in het dossier", {"event": extra}
+    assert ev is not None
+    if what == "handover":
+        sender = ev.sender or ev.organisation or org
+        return (
+            f"de {ev.kind.value} van {ctx.name(sender)} naar {ctx.name(extra)} is geregistreerd "
+            f"({ev.date.isoformat()})",
+            {"event": ev.kind.value, "date": ev.date.isoformat(), "sender": sender},
+        )
+    if what == "instroom":
+        return (
+            f"de instroom bij {ctx.name(extra)} is geregistreerd ({ev.date.isoformat()})",
+            {"event": ev.kind.value, "date": ev.date.isoformat()},
+        )
+    return (
+        f"de stap '{ev.kind.value}' is geregistreerd ({ev.date.isoformat()})",
+        {"event": ev.kind.value, "date": ev.date.isoformat()},
+    )
 
 
 # --- rules --------------------------------------------------------------------------------
@@ -256,7 +273,7 @@ def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
     """
     cfg = ctx.config
     doc_types = {g.type for g in ctx.documents.groups}
-    triggers: dict[int, tuple[str, dict[str, str]] | None] = {}
+    triggers: dict[int, _Cause | None] = {}
     held = ctx.case_files
     strict = cfg.require_digital_record
     expectations = cfg.expectations
@@ -271,11 +288,11 @@ def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
         if idx is None:
             idx = [
                 i
-                for i, exp in enumerate(expectations)
-                if exp.applies_to(g.producer, etype) and not (strict and exp.holder not in held)
+                for i in cfg.expectations_for(g.producer, etype)
+                if not (strict and expectations[i].holder not in held)
             ]
             applicable[(g.producer, etype)] = idx
-        expected: dict[str, tuple[str, str, dict[str, str]]] = {}
+        expected: dict[str, tuple[str, _Cause | None]] = {}
         for i in idx:
             exp = expectations[i]
             if exp.holder in expected:
@@ -283,7 +300,7 @@ def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
             if i not in triggers:
                 triggers[i] = _trigger(exp, ctx, doc_types)
             if (trig := triggers[i]) is not None:
-                expected[exp.holder] = ("chain", trig[0], trig[1])
+                expected[exp.holder] = ("chain", trig)
         for m in g.members:
             if m.medium != Medium.PAPER or m.organisation in expected:
                 continue
@@ -291,18 +308,19 @@ def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 continue
             if view.records[m.record].unreadable:
                 continue  # an unusable scan is reported as such, not as an expectation
-            expected[m.organisation] = (
-                "paper",
-                f"het stuk zit in het papieren dossier van {ctx.name(m.organisation)}",
-                {},
-            )
+            expected[m.organisation] = ("paper", None)
         if not expected:
             continue
-        for holder, (basis, reason, facts) in sorted(expected.items()):
+        for holder, (basis, cause) in sorted(expected.items()):
             if g.holds(holder, Medium.DIGITAL):
                 continue
             if strict and not ctx.has(holder, Medium.DIGITAL):
                 continue
+            facts: dict[str, str] = {}
+            if cause is None:
+                reason = f"het stuk zit in het papieren dossier van {ctx.name(holder)}"
+            else:
+                reason, facts = _cause_text(cause, ctx)
             where = _where(g, ctx)
             digital_at = sorted(
                 {m.organisation for m in g.members if m.medium == Medium.DIGITAL},
@@ -658,7 +676,7 @@ def _title_words(title: str) -> frozenset[str]:
 def _title_conflict(a: str | None, b: str | None, threshold: float) -> bool:
     """Titles conflict when their content words differ: a subset ("PV van aangifte" within
     "Proces-verbaal van aangifte winkeldiefstal") or a typo is no conflict."""
-    if not a or not b:
+    if not a or not b or a == b:
         return False
     wa, wb = _title_words(a), _title_words(b)
     if not wa or not wb or wa <= wb or wb <= wa:
@@ -871,6 +889,8 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
             if other.organisation in done:
                 continue
             done.add(other.organisation)
+            if other.person == ref.person:
+                continue  # the same registration twice differs in nothing
             diffs = person_differences(ref.person, other.person)
             if not diffs:
                 continue
@@ -965,7 +985,10 @@ def _alias_table(aliases: Mapping[str, Iterable[str]]) -> _AliasTable:
 
 def _states(ctx: RuleContext) -> dict[str, dict[str, list[dt.date]]]:
     """Per organisation (whose record says it), the states it reports with their dates."""
-    table = _alias_table(ctx.config.status_aliases)
+    derived = ctx.config.derived
+    table = derived.get("status_aliases")
+    if table is None:
+        table = derived["status_aliases"] = _alias_table(ctx.config.status_aliases)
     out: dict[str, dict[str, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
     status_kind = EventKind.STATUS
     for org, ev in ctx.events:
