@@ -21,7 +21,16 @@ from sqlite_utils.migrations import Migrations
 
 from dossierlink.identifiers import LINKING_KINDS, IdentifierError, IdentifierKind, normalise
 from dossierlink.schema import Divergence, Identifier, Record, Status
-from dossierlink.serialize import record_from_payload, record_to_payload
+from dossierlink.serialize import (
+    CANONICAL_ORDER_VERSION,
+    PAYLOAD_VERSION,
+    PayloadError,
+    forget_canonical,
+    forget_shared,
+    record_from_payload,
+    record_to_payload,
+    shared_identifier,
+)
 
 __all__ = ["BUSY_TIMEOUT_S", "IngestedFile", "Store", "StoreError", "utcnow"]
 
@@ -675,17 +684,56 @@ class Store:
         if not dossier_ids:
             return {}
         marks = ",".join("?" * len(dossier_ids))
-        for kind, value, did in self.conn.execute(
-            f"SELECT kind, value, dossier_id FROM identifiers WHERE dossier_id IN ({marks}) ORDER BY kind, value",
-            list(dossier_ids),
-        ):
-            out[int(did)][0].append(Identifier(kind, value, value))
-        for did, payload in self.conn.execute(
-            f"SELECT dossier_id, payload FROM records WHERE dossier_id IN ({marks}) ORDER BY id",
-            list(dossier_ids),
-        ):
-            out[int(did)][1].append(record_from_payload(payload))
+        forget_canonical()  # the previous batch's records are done with
+        try:
+            for kind, value, did in self.conn.execute(
+                f"SELECT kind, value, dossier_id FROM identifiers WHERE dossier_id IN ({marks}) "
+                "ORDER BY kind, value",
+                list(dossier_ids),
+            ):
+                # The same Identifier object a record payload of this batch names (shared, immutable).
+                out[int(did)][0].append(shared_identifier(kind, value))
+            for rid, did, payload in self.conn.execute(
+                f"SELECT id, dossier_id, payload FROM records WHERE dossier_id IN ({marks}) ORDER BY id",
+                list(dossier_ids),
+            ):
+                try:
+                    out[int(did)][1].append(record_from_payload(payload))
+                except PayloadError as exc:
+                    raise StoreError(f"{self.path}: record {rid} of dossier {did}: {exc}") from None
+        finally:
+            forget_shared()  # what the batch shares lives only as long as its records
         return {d: (tuple(i), tuple(r)) for d, (i, r) in out.items()}
+
+    def upgrade_payloads(self, *, chunk: int = 2000) -> int:
+        """Rewrite every record payload not in the current format (faster reconciles); returns how many.
+
+        Each payload is read and written back through the serializer, so the record is unchanged.
+        """
+        current = f"{PAYLOAD_VERSION}\x1e"
+        marker = f"\x1e{CANONICAL_ORDER_VERSION}\x1d"
+        done, last = 0, 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT id, payload FROM records WHERE id > ? ORDER BY id LIMIT ?", [last, chunk]
+            ).fetchall()
+            if not rows:
+                return done
+            last = int(rows[-1][0])
+            changes = []
+            for rid, payload in rows:
+                if payload.startswith(current) and marker in payload[payload.rfind("\x1e") :]:
+                    continue
+                try:
+                    new = record_to_payload(record_from_payload(payload))
+                except PayloadError as exc:
+                    raise StoreError(f"{self.path}: record {rid}: {exc}") from None
+                if new != payload:
+                    changes.append((new, rid))
+            if changes:
+                with self.transaction() as conn:
+                    conn.executemany("UPDATE records SET payload = ? WHERE id = ?", changes)
+                done += len(changes)
 
     def dossier_anchor(self, dossier_id: int) -> str | None:
         row = self.conn.execute("SELECT anchor FROM dossiers WHERE id = ?", [dossier_id]).fetchone()

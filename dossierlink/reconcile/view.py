@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -9,8 +10,9 @@ from typing import Any, TypeVar
 import attrs
 
 from dossierlink.schema import Document, Event, Identifier, Person, Record
+from dossierlink.serialize import CANONICAL_ORDER_VERSION, known_canonical
 
-__all__ = ["DossierView", "record_sort_key"]
+__all__ = ["CANONICAL_ORDER_VERSION", "DossierView", "canonical_permutations", "record_sort_key"]
 
 
 def _tuple_ids(value: Iterable[Identifier]) -> tuple[Identifier, ...]:
@@ -24,7 +26,8 @@ def _tuple_records(value: Iterable[Record]) -> tuple[Record, ...]:
 def record_sort_key(record: Record) -> tuple[str, str, str, str, str]:
     """A canonical order of records that does not depend on arrival order."""
     p = record.provenance
-    return (record.organisation, record.medium.value, p.sha256, p.locator or "", p.path)
+    # Medium is a StrEnum: the member orders exactly as its value, without the enum property lookup.
+    return (record.organisation, record.medium, p.sha256, p.locator or "", p.path)
 
 
 @attrs.frozen
@@ -40,7 +43,9 @@ class DossierView:
 
         Nothing reconciliation reports may depend on the order in which a source listed things.
         """
-        records = sorted((_canonical_record(r) for r in self.records), key=record_sort_key)
+        records = sorted(
+            (known_canonical(r) or _canonical_record(r) for r in self.records), key=record_sort_key
+        )
         # Identifiers order by (kind, value), exactly as their attrs ordering does.
         identifiers = tuple(sorted(set(self.identifiers), key=_ident_order))
         return DossierView(self.dossier_id, identifiers, tuple(records))
@@ -96,6 +101,24 @@ def _event_key(e: Event) -> tuple[object, ...]:
     )
 
 
+def _event_key_fast(e: Event) -> tuple[object, ...]:
+    """``_event_key`` with a plain date as itself: it orders as its ISO text (four-digit years).
+
+    A datetime stays ISO text, so a mix of both raises TypeError and the caller uses ``_event_key``.
+    """
+    date = e.date
+    sender, receiver, status, description = e.sender, e.receiver, e.status, e.description
+    return (
+        date if type(date) is _DATE else date.isoformat(),
+        e.kind,
+        e.organisation,
+        "" if sender is None else str(sender),
+        "" if receiver is None else str(receiver),
+        "" if status is None else str(status),
+        "" if description is None else str(description),
+    )
+
+
 def _ident_order(i: Identifier) -> tuple[str, str]:
     return (i.kind, i.value)
 
@@ -127,6 +150,7 @@ def _sorted_documents(docs: tuple[Document, ...]) -> tuple[Document, ...]:
     return _sorted(docs, _doc_key)
 
 
+_DATE = dt.date
 _DOC_FIRST: Callable[[Document], str] = operator.attrgetter("key")
 _RECORD_FIELDS = tuple(a.name for a in attrs.fields(Record))
 
@@ -135,7 +159,10 @@ def _canonical_record(r: Record) -> Record:
     identifiers = _sorted(r.identifiers, _ident_key)
     documents = _sorted_documents(r.documents)
     persons = _sorted(r.persons, _person_key)
-    events = _sorted(r.events, _event_key)
+    try:
+        events = _sorted(r.events, _event_key_fast)
+    except TypeError:
+        events = _sorted(r.events, _event_key)
     if (
         identifiers is r.identifiers
         and documents is r.documents
@@ -149,3 +176,24 @@ def _canonical_record(r: Record) -> Record:
     for name in _RECORD_FIELDS:
         object.__setattr__(new, name, changes[name] if name in changes else getattr(r, name))
     return new
+
+
+def _permutation(items: tuple[_T, ...], key: Callable[[_T], Any]) -> tuple[int, ...] | None:
+    order = sorted(range(len(items)), key=lambda i: key(items[i]))  # stable: ties keep their order
+    return None if order == list(range(len(items))) else tuple(order)
+
+
+def canonical_permutations(r: Record) -> tuple[tuple[int, ...] | None, ...]:
+    """Where ``canonical()`` puts a record's identifiers, documents, persons and events.
+
+    For each, the canonical order as indices into the record's own order, or None when that is
+    already canonical. The store keeps these with a record (tagged with CANONICAL_ORDER_VERSION),
+    so reading a dossier for reconciliation need not sort again. Bump CANONICAL_ORDER_VERSION in
+    ``dossierlink.serialize`` whenever the order defined here changes.
+    """
+    return (
+        _permutation(r.identifiers, _ident_key),
+        _permutation(r.documents, _doc_key),
+        _permutation(r.persons, _person_key),
+        _permutation(r.events, _event_key),
+    )
