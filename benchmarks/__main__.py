@@ -182,6 +182,16 @@ def table(results: dict[str, Any]) -> str:
                     f"(at this rate: {_fmt(x['per_dossier_ms'] * 100)} s)",
                 )
             )
+        if b := r.get("breakdown"):
+            rows.append(
+                (
+                    "reconcile, one worker's CPU per dossier",
+                    f"{_fmt(b['total_ms'])} ms",
+                    f"load {_fmt(b['load_ms'])}, canonical order {_fmt(b['canonical_ms'])}, matching and "
+                    f"persons {_fmt(b['context_ms'])}, 13 rules {_fmt(b['rules_ms'])} ms (first "
+                    f"{_fmt(b['dossiers'])} dossiers); CPU control loop {_fmt(b['cpu_control_seconds'])} s",
+                )
+            )
         rows.append(
             (
                 "reconcile incremental",

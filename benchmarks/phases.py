@@ -348,6 +348,59 @@ def _full(path: Path, workers: int) -> dict[str, Any]:
     }
 
 
+def _breakdown(path: Path, sample: int = 5_000) -> dict[str, Any]:
+    """Where one worker's time goes, per dossier, on the first ``sample`` dossiers (CPU seconds):
+    loading records, canonical order, shared context (matching, persons), the 13 rules; and a
+    pure-Python CPU control loop, so a slow machine shows as such in the same run."""
+    import gc
+
+    import dossierlink
+    from dossierlink.reconcile import DossierView
+    from dossierlink.reconcile.engine import build_context
+    from dossierlink.reconcile.rules import RULES
+
+    chain = dossierlink.open(path, create=False)
+    config = chain.reconcile_config()
+    ids = chain.store.live_dossier_ids()[:sample]
+    clock = time.process_time
+    spent = {"load": 0.0, "canonical": 0.0, "context": 0.0, "rules": 0.0}
+    gc.disable()  # as in the workers: no cyclic collection inside a batch
+    try:
+        for i in range(0, len(ids), 500):
+            t = clock()
+            batch = chain.store.dossier_batch(ids[i : i + 500])
+            spent["load"] += clock() - t
+            for dossier_id, (idents, records) in batch.items():
+                t0 = clock()
+                view = DossierView(dossier_id, idents, records).canonical()
+                t1 = clock()
+                ctx = build_context(view, config, NOW)
+                t2 = clock()
+                for rule in RULES:
+                    for _ in rule(view, ctx):
+                        pass
+                t3 = clock()
+                spent["canonical"] += t1 - t0
+                spent["context"] += t2 - t1
+                spent["rules"] += t3 - t2
+            gc.collect()
+    finally:
+        gc.enable()
+    chain.close()
+    t = clock()
+    x = 0
+    for i in range(3_000_000):
+        x += i & 7
+    control = clock() - t
+    n = max(1, len(ids))
+    return {
+        "dossiers": len(ids),
+        **{f"{k}_ms": round(v / n * 1000, 4) for k, v in spent.items()},
+        "total_ms": round(sum(spent.values()) / n * 1000, 4),
+        "cpu_control_seconds": round(control, 3),
+    }
+
+
 def phase_reconcile(a: dict[str, Any]) -> dict[str, Any]:
     """Full reconcile with 1 and with 2 worker processes (each from the same ingested store), then
     the incremental reconcile of one touched dossier in the reconciled store of that size."""
@@ -367,6 +420,7 @@ def phase_reconcile(a: dict[str, Any]) -> dict[str, Any]:
     finally:
         for p in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
             p.unlink(missing_ok=True)
+    breakdown = _breakdown(db)
     chain = dossierlink.open(db)
     ids = chain.store.live_dossier_ids()
     rng = random.Random(1)
@@ -384,6 +438,7 @@ def phase_reconcile(a: dict[str, Any]) -> dict[str, Any]:
         "open_divergences": w1["open_divergences"],
         "w1": w1,
         "w2": w2,
+        "breakdown": breakdown,
         "full_seconds": w1["seconds"],
         "per_dossier_ms": w1["per_dossier_ms"],
         "incremental_ms_p50": round(statistics.median(times) * 1000, 2) if times else None,
