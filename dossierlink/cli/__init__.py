@@ -390,6 +390,16 @@ def verify(ctx: click.Context, as_json: bool) -> None:
 
 @main.command()
 @click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Rewrite records stored by an earlier version in the current (faster to read) format."""
+    n = chain_from(ctx, create=False).upgrade_store()
+    click.echo(
+        f"{n} records rewritten in the current format." if n else "All records are in the current format."
+    )
+
+
+@main.command()
+@click.pass_context
 def stats(ctx: click.Context) -> None:
     """Counts of dossiers, records, documents, sources and open divergences."""
     for k, v in chain_from(ctx, create=False).stats().items():

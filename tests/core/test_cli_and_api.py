@@ -131,3 +131,40 @@ def test_incremental_reconcile_in_any_arrival_order_equals_a_full_reconcile(
         other.reconcile(all=True, now=NOW)
         assert _state(other) == incremental
     assert incremental  # the samples do hold divergences
+
+
+def test_a_store_from_an_earlier_version_is_upgraded_and_reads_the_same(tmp_path: Path) -> None:
+    """An information manager upgrades dossierlink: the old store's records move to the faster
+    format with `dossierlink upgrade`, and every dossier and divergence stays what it was."""
+    import json
+    import sqlite3
+
+    from dossierlink.serialize import record_from_payload, record_to_dict
+
+    db = tmp_path / "keten.db"
+    code, _, err = run("--db", str(db), "ingest", str(SAMPLES / "exports"))
+    assert code == 0, err
+    chain = dossierlink.open(db)
+    chain.reconcile(all=True, now=NOW)
+    before = sorted(d.id for d in chain.divergences())
+    ids = chain.store.live_dossier_ids()
+    records_before = chain.store.dossier_batch(ids)
+    chain.close()
+    # Rewrite every payload the way the first release stored it (record_to_dict JSON).
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT id, payload FROM records").fetchall()
+    conn.executemany(
+        "UPDATE records SET payload = ? WHERE id = ?",
+        [(json.dumps(record_to_dict(record_from_payload(p))), rid) for rid, p in rows],
+    )
+    conn.commit()
+    conn.close()
+    code, out, _ = run("--db", str(db), "upgrade")
+    assert code == 0 and f"{len(rows)} records rewritten" in out
+    code, out, _ = run("--db", str(db), "upgrade")
+    assert code == 0 and "All records are in the current format." in out
+    chain = dossierlink.open(db)
+    assert chain.store.dossier_batch(ids) == records_before
+    chain.reconcile(all=True, now=NOW)
+    assert sorted(d.id for d in chain.divergences()) == before
+    chain.close()
