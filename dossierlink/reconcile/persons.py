@@ -112,8 +112,11 @@ def fold(text: str | None) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    if text.isascii():
+        plain = text.lower()  # NFKD leaves ASCII as it is and no ASCII character is combining
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
     plain = plain.replace("ĳ", "y").replace("ij", "y").replace("'", "")
     return " ".join(_NON_LETTER.sub(" ", plain).split())
 
