@@ -23,6 +23,7 @@ __all__ = [
     "PvNumber",
     "PvNumberError",
     "SknError",
+    "clean_pv_normalised",
     "find_parketnummers",
     "find_pv_numbers",
     "is_valid_bsn",
@@ -179,6 +180,18 @@ def _digits(s: str, position: int, corrections: list[str]) -> str:
         if a != b:
             corrections.append(f"{a}->{b} at {position + i}")
     return fixed
+
+
+def clean_pv_normalised(text: str) -> str | None:
+    """The normalised form of a cleanly written PV number (single-spaced text), else None.
+
+    ``parse_pv_number(text).normalised`` without building the object (document keys, hot path).
+    """
+    m = _PV_RE.match(text.upper())
+    if m is None:
+        return None
+    base = f"PL{m[1]}{m[2]} {m[3]}{m[4]}"
+    return base if m[5] is None else f"{base}-{m[5]}"
 
 
 def parse_pv_number(raw: str, *, ocr: bool = False) -> PvNumber:

@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from dossierlink.identifiers import IdentifierError, IdentifierKind, parse_pv_number
+from dossierlink.identifiers import IdentifierError, IdentifierKind, clean_pv_normalised, parse_pv_number
 from dossierlink.schema import DivergenceKind, Identifier
 
 __all__ = ["KIND_ABBREVIATIONS", "NormalisedKey", "divergence_id", "dossier_anchor", "normalise_document_key"]
@@ -63,10 +63,9 @@ def normalise_document_key(raw: str) -> tuple[NormalisedKey, tuple[str, ...]]:
     if text[:1] not in ("P", "p"):
         # Both PV patterns (clean, upper-cased; and OCR-tolerant) start with the letter P.
         return NormalisedKey("nr:" + text.upper()), ()
-    try:
-        return NormalisedKey("pv:" + parse_pv_number(text).normalised), ()
-    except IdentifierError:
-        pass
+    clean = clean_pv_normalised(text)
+    if clean is not None:
+        return NormalisedKey("pv:" + clean), ()
     try:
         pv = parse_pv_number(text, ocr=True)
         return NormalisedKey("pv:" + pv.normalised), pv.corrections

@@ -15,6 +15,7 @@ from dossierlink.identifiers import (
     IdentifierKind,
     ParketnummerError,
     PvNumberError,
+    clean_pv_normalised,
     find_parketnummers,
     find_pv_numbers,
     is_valid_bsn,
@@ -165,3 +166,33 @@ def test_bsn_validation_agrees_with_the_elfproef(n: int) -> None:
     if check < 10:
         bsn = digits + str(check)
         assert is_valid_bsn(bsn) == (bsn != "000000000")
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="PLpl0123456789AB -OI", max_size=24),
+        st.builds(
+            lambda r, u, y, s, m: f"PL{r:02d}{u} {y}{s:06d}" + (f"-{m}" if m is not None else ""),
+            st.integers(0, 99),
+            st.sampled_from(["A1", "B3", "07", "ZZ"]),
+            st.integers(1990, 2030),
+            st.integers(0, 999_999),
+            st.one_of(st.none(), st.integers(0, 999)),
+        ),
+    )
+)
+def test_the_fast_pv_key_reads_exactly_what_the_full_parser_reads(text: str) -> None:
+    """Document keys take a shortcut for cleanly written PV numbers; it must agree with the parser."""
+    text = " ".join(text.split())
+    try:
+        expected: str | None = parse_pv_number(text).normalised
+    except IdentifierError:
+        expected = None
+    assert clean_pv_normalised(text) == expected
+
+
+@given(st.text(alphabet="0123456789", min_size=9, max_size=9))
+def test_the_elfproef_is_the_textbook_one(value: str) -> None:
+    weights = [9, 8, 7, 6, 5, 4, 3, 2, -1]
+    textbook = value != "000000000" and sum(int(c) * w for c, w in zip(value, weights, strict=True)) % 11 == 0
+    assert is_valid_bsn(value) == textbook
