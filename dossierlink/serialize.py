@@ -557,36 +557,41 @@ _DECODE: dict[str, str] = {
 }
 
 
-def _positional_builder(cls: type) -> Any:
-    """A generated ``build(_ro, _rm, *fields)`` that fills a slotted attrs instance from payload order.
+_ENUM_ENV: dict[str, Any] = {
+    "_new": object.__new__,
+    "_DG": _DATES.get,
+    "_TG": _DATETIMES.get,
+    "_MEDIUM": _MEDIUM,
+    "_DOCTYPE": _DOCTYPE,
+    "_ROLE": _ROLE,
+    "_EVENT": _EVENT,
+    "_ACTION": _ACTION,
+}
 
-    One slot-descriptor store per field and no loop. The code is made only from this module's
-    field specs, never from payload text.
+
+def _generated_builder(
+    cls: type, spec: Any, decode: dict[str, str], missing: str, env: dict[str, Any]
+) -> Any:
+    """A generated ``build(_ro, _rm, *fields)`` that fills a slotted attrs instance in payload order.
+
+    One slot-descriptor store per field and no loop; ``missing`` is the literal an absent field
+    defaults to. The code is made only from this module's field specs, never from payload text.
     """
-    spec = _SPECS[cls]
-    env: dict[str, Any] = {
-        "_new": object.__new__,
-        "cls": cls,
-        "_DG": _DATES.get,
-        "_TG": _DATETIMES.get,
-        "_date": _date_v2,
-        "_datetime": _datetime_v2,
-        "_ident": _ident_v2,
-        "_labels": _labels_v2,
-        "_MEDIUM": _MEDIUM,
-        "_DOCTYPE": _DOCTYPE,
-        "_ROLE": _ROLE,
-        "_EVENT": _EVENT,
-        "_ACTION": _ACTION,
-    }
-    params = ", ".join(f"{name}=None" for name, _ in spec)
+    env = {**_ENUM_ENV, **env, "cls": cls}
+    params = ", ".join(f"{name}={missing}" for name, _ in spec)
     lines = [f"def build(_ro, _rm, {params}):", "    o = _new(cls)"]
     for name, how in spec:
         env[f"_set_{name}"] = cls.__dict__[name].__set__
-        lines.append(f"    _set_{name}(o, {_DECODE[how].format(n=name)})")
+        lines.append(f"    _set_{name}(o, {decode[how].format(n=name)})")
     lines.append("    return o")
     exec("\n".join(lines), env)
     return env["build"]
+
+
+def _positional_builder(cls: type) -> Any:
+    """The version 2 builder of ``cls`` (fields from positional JSON; absent ones are None)."""
+    env = {"_date": _date_v2, "_datetime": _datetime_v2, "_ident": _ident_v2, "_labels": _labels_v2}
+    return _generated_builder(cls, _SPECS[cls], _DECODE, "None", env)
 
 
 _B_PROVENANCE = _positional_builder(Provenance)
@@ -827,34 +832,17 @@ def _v3_labels(text: str) -> tuple[tuple[int, int] | None, ...]:
 
 
 def _v3_builder(cls: type) -> Any:
-    """A generated ``build(_ro, _rm, *fields)`` for one object's split fields (see _positional_builder)."""
-    spec = _V3_KINDS[cls]
-    env: dict[str, Any] = {
-        "_new": object.__new__,
-        "cls": cls,
+    """The version 3 builder of ``cls`` (split fields; absent ones are empty strings)."""
+    env = {
         "_M": _MISS,
-        "_DG": _DATES.get,
-        "_TG": _DATETIMES.get,
         "_IG": _V3_IDENTS.get,
         "_date": _v3_date,
         "_datetime": _v3_datetime,
         "_idents": _v3_idents,
         "_LG": _V3_LABELS.get,
         "_labels": _v3_labels,
-        "_MEDIUM": _MEDIUM,
-        "_DOCTYPE": _DOCTYPE,
-        "_ROLE": _ROLE,
-        "_EVENT": _EVENT,
-        "_ACTION": _ACTION,
     }
-    params = ", ".join(f"{name}=''" for name, _ in spec)
-    lines = [f"def build(_ro, _rm, {params}):", "    o = _new(cls)"]
-    for name, how in spec:
-        env[f"_set_{name}"] = cls.__dict__[name].__set__
-        lines.append(f"    _set_{name}(o, {_DECODE_V3[how].format(n=name)})")
-    lines.append("    return o")
-    exec("\n".join(lines), env)
-    return env["build"]
+    return _generated_builder(cls, _V3_KINDS[cls], _DECODE_V3, "''", env)
 
 
 _V3_PROVENANCE = _v3_builder(Provenance)

@@ -476,15 +476,19 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
             x = parent[x]
         return x
 
-    for _, i, j, scored in pairs:
+    def join(i: int, j: int, scored: tuple[float, float, tuple[str, ...]] | None) -> None:
+        """Join i's and j's clusters unless they are one already or share a record."""
         ri, rj = find(i), find(j)
         if ri == rj or records_of[ri] & records_of[rj]:
-            continue
+            return
         root, other = min(ri, rj), max(ri, rj)
         parent[other] = root
         records_of[root] |= records_of.pop(other)
         evidence[root] += evidence.pop(other)
         evidence[root].append((entries[i], entries[j], scored))
+
+    for _, i, j, scored in pairs:
+        join(i, j, scored)
     # Second pass, dossier context: two registrations with the same role and agreeing names join
     # even when the birth date differs (that is then a person_conflict), provided each is the only
     # one of that role and surname in its record and SKN/BSN do not contradict. Father and son
@@ -518,14 +522,7 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
             or _given_relation(a.name, b.name)[1] <= 0
         ):
             continue
-        ri, rj = find(i), find(j)
-        if ri == rj or records_of[ri] & records_of[rj]:
-            continue
-        root, other = min(ri, rj), max(ri, rj)
-        parent[other] = root
-        records_of[root] |= records_of.pop(other)
-        evidence[root] += evidence.pop(other)
-        evidence[root].append((entries[i], entries[j], None))
+        join(i, j, None)
     groups: dict[int, list[PersonEntry]] = {}
     for i in range(n):
         groups.setdefault(find(i), []).append(entries[i])
