@@ -730,6 +730,8 @@ class Store:
                     raise StoreError(f"{self.path}: record {rid}: {exc}") from None
                 if new != payload:
                     changes.append((new, rid))
+            forget_canonical()  # nothing reconciles these records: keep memory flat over the store
+            forget_shared()
             if changes:
                 with self.transaction() as conn:
                     conn.executemany("UPDATE records SET payload = ? WHERE id = ?", changes)
