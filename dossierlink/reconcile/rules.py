@@ -673,13 +673,34 @@ def _title_words(title: str) -> frozenset[str]:
     return frozenset(w for w in fold(title).split() if len(w) >= 3 and w not in _TITLE_STOP)
 
 
+# Words that make another offence of the same base offence (art. 300 vs 302 Sr: "mishandeling"
+# and "zware mishandeling"; "poging tot" and the completed offence; "gekwalificeerde diefstal").
+_OFFENCE_QUALIFIERS = frozenset(
+    [
+        "zware",
+        "zwaar",
+        "poging",
+        "gekwalificeerde",
+        "eenvoudige",
+        "ernstige",
+        "voorbereiding",
+        "medeplichtigheid",
+    ]
+)
+
+
 def _title_conflict(a: str | None, b: str | None, threshold: float) -> bool:
     """Titles conflict when their content words differ: a subset ("PV van aangifte" within
-    "Proces-verbaal van aangifte winkeldiefstal") or a typo is no conflict."""
+    "Proces-verbaal van aangifte winkeldiefstal") or a typo is no conflict; a qualifier that
+    makes another offence ("zware mishandeling" against "mishandeling") always is."""
     if not a or not b or a == b:
         return False
     wa, wb = _title_words(a), _title_words(b)
-    if not wa or not wb or wa <= wb or wb <= wa:
+    if not wa or not wb:
+        return False
+    if (wa ^ wb) & _OFFENCE_QUALIFIERS:
+        return True
+    if wa <= wb or wb <= wa:
         return False
     # Word-level agreement, tolerant of typos in a word: "winkeldiefstall" is "winkeldiefstal".
     common = sum(1 for w in wa if w in wb or any(fuzz.ratio(w, v) >= 85 for v in wb))

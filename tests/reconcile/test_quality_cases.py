@@ -80,3 +80,35 @@ def test_a_vonnis_printed_after_the_courts_last_change_is_not_stale_though_publi
         corrected=dt.datetime(2024, 2, 27, 11),
     )
     assert stale(chain.run(records, now=dt.datetime(2024, 3, 10, 9))) == []
+
+
+def titled(chain, om_title: str) -> list[Record]:
+    def change(r: dict[str, Record]) -> None:
+        r["politie"] = chain.replace_docs(
+            r["politie"],
+            chain.PV1,
+            chain.doc("politie", "digital", chain.PV1, title="Aangifte mishandeling Alkmaar"),
+        )
+        r["om"] = chain.replace_docs(
+            r["om"], chain.PV1, chain.doc("om", "digital", chain.PV1, title=om_title)
+        )
+
+    return chain.records(change)
+
+
+def test_the_om_registered_the_aangifte_as_zware_mishandeling_another_offence_than_the_police(chain):
+    # Found at 100k: "Aangifte mishandeling Alkmaar" against "Proces-verbaal zware mishandeling
+    # Alkmaar" shares half its words, which the word overlap alone lets pass.
+    divs = [
+        d
+        for d in chain.run(titled(chain, "Proces-verbaal zware mishandeling Alkmaar"))
+        if d.kind is K.METADATA_CONFLICT
+    ]
+    assert [(d.organisation, d.expected, d.found) for d in divs] == [
+        ("om", "titel Aangifte mishandeling Alkmaar", "titel Proces-verbaal zware mishandeling Alkmaar")
+    ]
+
+
+def test_a_longer_title_for_the_same_offence_is_no_conflict(chain):
+    divs = chain.run(titled(chain, "Proces-verbaal van aangifte mishandeling te Alkmaar"))
+    assert [d for d in divs if d.kind is K.METADATA_CONFLICT] == []
