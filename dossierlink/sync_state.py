@@ -210,6 +210,18 @@ class Ledger:
             found.setdefault(str(row["path"]), []).append((row["size"], row["mtime"]))
         return found
 
+    def quarantined_under(self, root: Path) -> list[dict[str, Any]]:
+        """Path, size, mtime, adapter and error of every file below ``root`` settled as quarantined."""
+        prefix = str(root).rstrip("/") + "/"
+        return [
+            dict(row)
+            for row in self._rows(
+                "SELECT path, size, mtime, adapter, error, attempts FROM sources "
+                "WHERE status = 'quarantined' AND substr(path, 1, ?) = ?",
+                (len(prefix), prefix),
+            )
+        ]
+
     @staticmethod
     def is_settled(known: Mapping[str, list[tuple[int, Any]]], path: Path, size: int, mtime: float) -> bool:
         return any(s == size and _same_mtime(m, mtime) for s, m in known.get(str(path), ()))

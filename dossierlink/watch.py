@@ -307,6 +307,7 @@ class SyncDaemon:
             # Create or migrate the store once, before workers race to do it.
             self.chain = Chain(self.store, config=self.config)
         self._load_quarantined()
+        self._restore_sidecars()
         _transition(
             "started",
             self.store,
@@ -947,6 +948,34 @@ class SyncDaemon:
                 )
             except (OSError, ValueError, KeyError, TypeError):
                 continue
+
+    def _restore_sidecars(self) -> None:
+        """Write the sidecar of a rejection the store recorded but a killed daemon never wrote.
+
+        The worker records a quarantined file in the store before the daemon copies it aside; a
+        ``kill -9`` in between would leave a settled file without its readable error.
+        """
+        ledger = Ledger(self.store)
+        try:
+            for index, state in enumerate(self.inboxes):
+                for row in ledger.quarantined_under(state.root):
+                    path = Path(row["path"])
+                    try:
+                        st = os.lstat(path)
+                    except OSError:
+                        continue  # gone since: nothing left to copy aside
+                    if not Ledger.is_settled(
+                        {str(path): [(row["size"], row["mtime"])]}, path, st.st_size, st.st_mtime
+                    ):
+                        continue  # another version now: the scan will take it
+                    if (str(path), st.st_size, round(st.st_mtime, 3)) in self.quarantined_keys:
+                        continue
+                    pending = _Pending(path, index, st.st_size, st.st_mtime)
+                    pending.attempt = int(row["attempts"] or 1)
+                    reason = f"{row['error'] or 'rejected'} (sidecar written after an interrupted run)"
+                    self._quarantine(pending, reason, adapter=row["adapter"], recorded=True)
+        finally:
+            ledger.close()
 
     def _once_finished(self) -> bool:
         if self._scans_outstanding or self.in_flight or self.ready or self.retries:
