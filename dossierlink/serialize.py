@@ -413,19 +413,23 @@ def _enc_label(label: Any) -> Any:
     return list(label)
 
 
+_TEMPORAL: dict[str, type] = {"date": dt.date, "datetime": dt.datetime}
+
+
+def _iso(how: str, v: dt.date) -> str:
+    """A date or datetime field as ISO text; any other type (or a date for a datetime) falls back."""
+    if type(v) is not _TEMPORAL[how]:
+        raise _Fallback
+    return v.isoformat()
+
+
 def _enc_value(how: str, v: Any, record: Record) -> Any:
     if v is None:
         return None
     if how == "s":
         return _enc_scalar(v)
-    if how == "date":
-        if type(v) is not dt.date:
-            raise _Fallback
-        return v.isoformat()
-    if how == "datetime":
-        if type(v) is not dt.datetime:
-            raise _Fallback
-        return v.isoformat()
+    if how in _TEMPORAL:
+        return _iso(how, v)
     if how == "idents":
         return [_enc_ident(i) for i in v] or None
     if how == "labels":
@@ -718,13 +722,9 @@ def _v3_value(how: str, v: Any, record: Record) -> str:
             raise _Fallback
         return str(v)
     if how == "date":
-        if type(v) is not dt.date:
-            raise _Fallback
-        return v.isoformat()
+        return _iso(how, v)
     if how == "datetime":
-        if type(v) is not dt.datetime:
-            raise _Fallback
-        return _v3_text(v.isoformat())
+        return _v3_text(_iso(how, v))  # an offset name could hold a separator character
     if how == "idents":
         return _FS.join([_v3_key(i) for i in v])
     if how == "labels":
