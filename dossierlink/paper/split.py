@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from dossierlink.identifiers import PvNumber, find_parketnummers, find_pv_numbers
+from dossierlink.identifiers import IdentifierError, PvNumber, find_parketnummers, find_pv_numbers, parse_ecli
 from dossierlink.paper.fingerprint import fingerprint
 from dossierlink.paper.labels import find_dossier_page, find_page_label, label_gaps
 from dossierlink.paper.reader import PdfSummary
@@ -67,6 +67,10 @@ _LETTERS_FOR = str.maketrans({"0": "O", "1": "I", "5": "S", "8": "B", "|": "I"})
 _DOCNUMBER_RE = re.compile(
     r"(?:kenmerk|documentnummer|documentnr\.?|ons\s+kenmerk)\s*:?\s*([A-Z0-9][A-Z0-9\-/.]{4,40}[A-Z0-9])",
     re.I,
+)
+# A vonnis prints its ECLI in the header; OCR may put spaces around the colons.
+_ECLI_TEXT_RE = re.compile(
+    r"\bECLI\s?:\s?[A-Z]{2}\s?:\s?[A-Z0-9]{1,7}\s?:\s?\d{4}\s?:\s?[A-Z0-9.]{1,25}\b", re.I
 )
 _MONTHS = {
     m: i + 1
@@ -323,7 +327,7 @@ def _document(
     doc_type = heading[2] if heading else (DocumentType.PV if ordered else DocumentType.OVERIG)
     parket = list(dict.fromkeys(parket_map.get(p, p) for p in find_parkets(text)))
     first_text = pages[0].text
-    number = _DOCNUMBER_RE.search("\n".join(_lines(first_text)[: _HEADER_LINES + 2]))
+    number = _document_number("\n".join(_lines(first_text)[: _HEADER_LINES + 2]))
     printed = next((d for p in pages if (d := find_printed(p.text)) is not None), None)
     return PaperDocument(
         pages=tuple(p.number for p in pages),
@@ -337,8 +341,23 @@ def _document(
         title=heading[1] if heading else None,
         date=find_date(first_text),
         printed=printed,
-        document_number=number[1].upper() if number else None,
+        document_number=number,
     )
+
+
+def _document_number(header: str) -> str | None:
+    """The stuk's own number from its first lines: a vonnis's ECLI, else a kenmerk or documentnummer.
+
+    The ECLI is the court's key of the uitspraak (the open-data export's), so a scan of the vonnis
+    joins it by key rather than by type, date and text alone.
+    """
+    if (m := _ECLI_TEXT_RE.search(header)) is not None:
+        try:
+            return parse_ecli(re.sub(r"\s", "", m[0]))
+        except IdentifierError:
+            pass
+    number = _DOCNUMBER_RE.search(header)
+    return number[1].upper() if number else None
 
 
 def _close(a: str, b: str) -> bool:

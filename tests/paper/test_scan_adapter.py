@@ -164,3 +164,42 @@ def test_a_truncated_scan_is_an_adapter_error_naming_the_file(samples: Path, tmp
     with pytest.raises(AdapterError) as caught:
         list(ScanAdapter().extract(broken, Hints()))
     assert "truncated" in str(caught.value) and str(broken) in str(caught.value)
+
+
+def test_the_courts_scan_of_a_vonnis_is_keyed_by_the_ecli_it_prints(tmp_path: Path) -> None:
+    from dossierlink.paper.scanmaker import Page, render_pages
+
+    pdf = render_pages(
+        [
+            Page(
+                header=("Rechtbank Den Haag", "ECLI : NL:RBDHA:2024:CY4218    Parketnummer: 09/448990-23"),
+                blocks=(
+                    ("title", "VONNIS"),
+                    ("meta", "Datum: 28 februari 2024"),
+                    ("para", "De rechtbank ..."),
+                ),
+                footer=("Pagina 1 van 1",),
+            )
+        ],
+        tmp_path / "vonnis.pdf",
+    )
+    (record,) = ScanAdapter().extract(pdf, Hints(organisation="rechtspraak"))
+    (doc,) = record.documents
+    assert doc.key == "ECLI:NL:RBDHA:2024:CY4218"
+    assert doc.type is DocumentType.VONNIS
+
+
+def test_a_misprinted_ecli_falls_back_to_the_kenmerk(tmp_path: Path) -> None:
+    from dossierlink.paper.scanmaker import Page, render_pages
+
+    pdf = render_pages(
+        [
+            Page(
+                header=("Rechtbank Den Haag", "Kenmerk: RB-2024-0042  ECLI:NL:RBDHA:24:CY4218"),
+                blocks=(("title", "VONNIS"), ("para", "De rechtbank ...")),
+            )
+        ],
+        tmp_path / "vonnis.pdf",
+    )
+    (record,) = ScanAdapter().extract(pdf, Hints(organisation="rechtspraak"))
+    assert record.documents[0].key == "RB-2024-0042"
