@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections import Counter, defaultdict
+import operator
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -37,6 +38,7 @@ from dossierlink.schema import (
     EventKind,
     Identifier,
     Medium,
+    Person,
     Record,
 )
 
@@ -125,6 +127,73 @@ Rule = Callable[[DossierView, RuleContext], Iterable[Divergence]]
 
 # --- helpers ------------------------------------------------------------------------------
 
+_DIGITAL = Medium.DIGITAL
+_PAPER = Medium.PAPER
+_OVERIG = DocumentType.OVERIG
+_PV = DocumentType.PV
+
+
+class _Tables:
+    """What the rules derive from one configuration, once (kept in ``ReconcileConfig.derived``)."""
+
+    __slots__ = (
+        "applicable",
+        "authority",
+        "internal",
+        "kind_states",
+        "nranks",
+        "paper_dossiers",
+        "ranks",
+        "status_memo",
+        "status_relevant",
+        "status_rules",
+    )
+
+    def __init__(self, cfg: ReconcileConfig) -> None:
+        ranks: dict[str, int] = {}
+        for i, org in enumerate(cfg.chain_order):
+            ranks.setdefault(org, i)
+        self.ranks = ranks
+        self.nranks = len(cfg.chain_order)
+        self.authority = {org: i for i, org in enumerate(cfg.person_authority)}
+        self.internal = frozenset(cfg.internal_types)
+        # missing_digital: (producer, effective type, case files or None) -> ((index, holder), ...).
+        self.applicable: dict[
+            tuple[str | None, DocumentType, frozenset[str] | None], tuple[tuple[int, str], ...]
+        ] = {}
+        self.paper_dossiers = tuple(
+            (org, set(types), frozenset(types)) for org, types in sorted(cfg.paper_dossiers.items())
+        )
+        rules = []
+        relevant: set[str] = set()
+        for rule in cfg.status_rules:
+            c_org, _, c_state = rule.closing.partition(":")
+            unless = tuple((u_org, u_state) for u_org, _, u_state in (t.partition(":") for t in rule.unless))
+            contradicts = tuple(
+                (o_org, o_state) for o_org, _, o_state in (t.partition(":") for t in rule.contradicts)
+            )
+            rules.append((rule, c_org, c_state, unless, contradicts))
+            relevant.add(c_state)
+            relevant.update(s for _, s in unless)
+            relevant.update(s for _, s in contradicts)
+        self.status_rules = tuple(rules)
+        # The only states status_conflict reads: any other state cannot make or lift a conflict.
+        self.status_relevant = frozenset(relevant)
+        # Event kind -> the state it reports when a rule names it (a status event reports its text).
+        self.kind_states: dict[EventKind, str] = {
+            k: v for k, v in _KIND_VALUES.items() if k is not EventKind.STATUS and v in self.status_relevant
+        }
+        # Status text -> the relevant states it names.
+        self.status_memo: dict[str, tuple[str, ...]] = {}
+
+
+def _tables(cfg: ReconcileConfig) -> _Tables:
+    derived = cfg.derived
+    tables: _Tables | None = derived.get("rules")
+    if tables is None:
+        tables = derived["rules"] = _Tables(cfg)
+    return tables
+
 
 def _doc_name(g: DocumentGroup) -> str:
     kind = g.type.value if g.type is not DocumentType.OVERIG else "document"
@@ -155,25 +224,24 @@ def _reference_digital(
     g: DocumentGroup, ctx: RuleContext, attr: Callable[[Document], object]
 ) -> DocRef | None:
     """The digital version whose value counts: the producer's, else the most upstream holder's."""
-    digital = [m for m in g.members if m.medium == Medium.DIGITAL and attr(m.document) is not None]
-    if not digital:
-        return None
-    digital.sort(
-        key=lambda m: (m.organisation != g.producer, ctx.config.chain_rank(m.organisation), m.organisation)
-    )
-    return digital[0]
+    # The first smallest (not the producer, chain rank, organisation): what a stable sort puts first.
+    tables = _tables(ctx.config)
+    ranks, nranks, producer = tables.ranks, tables.nranks, g.producer
+    best: DocRef | None = None
+    best_key: tuple[bool, int, str] | None = None
+    for m in g.members:
+        if m.medium is not _DIGITAL or attr(m.document) is None:
+            continue
+        org = m.organisation
+        key = (org != producer, ranks.get(org, nranks), org)
+        if best_key is None or key < best_key:
+            best, best_key = m, key
+    return best
 
 
-def _page_count(d: Document) -> int | None:
-    return d.page_count
-
-
-def _fingerprint(d: Document) -> str | None:
-    return d.fingerprint
-
-
-def _version(d: Document) -> str | None:
-    return d.version
+_page_count: Callable[[Document], int | None] = operator.attrgetter("page_count")
+_fingerprint: Callable[[Document], str | None] = operator.attrgetter("fingerprint")
+_version: Callable[[Document], str | None] = operator.attrgetter("version")
 
 
 def _pages(n: int | None) -> str:
@@ -272,48 +340,60 @@ def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
     lacks it must act.
     """
     cfg = ctx.config
-    doc_types = {g.type for g in ctx.documents.groups}
+    groups = ctx.documents.groups
+    tables = _tables(cfg)
     triggers: dict[int, _Cause | None] = {}
+    doc_types: set[DocumentType] | None = None
     held = ctx.case_files
     strict = cfg.require_digital_record
     expectations = cfg.expectations
-    internal = cfg.internal_types
-    # Indices of the expectations that apply to a (producer, type), in configuration order.
-    applicable: dict[tuple[str | None, DocumentType], list[int]] = {}
-    for g in ctx.documents.groups:
-        if g.type in internal:
+    internal = tables.internal
+    applicable = tables.applicable
+    records = view.records
+    for g in groups:
+        gtype = g.type
+        if gtype in internal:
             continue
-        etype = _effective_type(g)
-        idx = applicable.get((g.producer, etype))
+        etype = _PV if gtype is _OVERIG and g.key.is_pv else gtype
+        # The expectations that apply to a (producer, type) whose holder may be held to them.
+        akey = (g.producer, etype, held if strict else None)
+        idx = applicable.get(akey)
         if idx is None:
-            idx = [
-                i
+            idx = tuple(
+                (i, expectations[i].holder)
                 for i in cfg.expectations_for(g.producer, etype)
                 if not (strict and expectations[i].holder not in held)
-            ]
-            applicable[(g.producer, etype)] = idx
+            )
+            if len(applicable) > 4096:
+                applicable.clear()
+            applicable[akey] = idx
+        # A holder with the digital version is never reported (``g.holds(holder, DIGITAL)``), so
+        # it is skipped before its expectation's trigger is looked for: the same result, less work.
+        gheld = g.held
         expected: dict[str, tuple[str, _Cause | None]] = {}
-        for i in idx:
-            exp = expectations[i]
-            if exp.holder in expected:
+        for i, holder in idx:
+            if (holder, _DIGITAL) in gheld or holder in expected:
                 continue
-            if i not in triggers:
-                triggers[i] = _trigger(exp, ctx, doc_types)
-            if (trig := triggers[i]) is not None:
-                expected[exp.holder] = ("chain", trig)
-        for m in g.members:
-            if m.medium != Medium.PAPER or m.organisation in expected:
+            if i in triggers:
+                trig = triggers[i]
+            else:
+                if doc_types is None:
+                    doc_types = {x.type for x in groups}
+                trig = triggers[i] = _trigger(expectations[i], ctx, doc_types)
+            if trig is not None:
+                expected[holder] = ("chain", trig)
+        for m in g.paper:
+            org = m.organisation
+            if (org, _DIGITAL) in gheld or org in expected:
                 continue
-            if strict and m.organisation not in held:
+            if strict and org not in held:
                 continue
-            if view.records[m.record].unreadable:
+            if records[m.record].unreadable:
                 continue  # an unusable scan is reported as such, not as an expectation
-            expected[m.organisation] = ("paper", None)
+            expected[org] = ("paper", None)
         if not expected:
             continue
         for holder, (basis, cause) in sorted(expected.items()):
-            if g.holds(holder, Medium.DIGITAL):
-                continue
             if strict and not ctx.has(holder, Medium.DIGITAL):
                 continue
             facts: dict[str, str] = {}
@@ -359,17 +439,20 @@ def missing_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     Only where the paper dossier's whole contents are known (``RuleContext.paper_known``: an
     inventory, or a batch scan with a voorblad, which shows the file as it was when scanned).
     """
-    for org, types in sorted(ctx.config.paper_dossiers.items()):
-        if org not in ctx.paper_known:
+    paper_known = ctx.paper_known
+    if not paper_known:
+        return
+    for org, wanted, wanted_frozen in _tables(ctx.config).paper_dossiers:
+        if org not in paper_known:
             continue
-        known_at = ctx.paper_known[org]
-        wanted = set(types)
+        known_at = paper_known[org]
+        digital, paper = (org, _DIGITAL), (org, _PAPER)
         for g in ctx.documents.groups:
-            if (
-                _effective_type(g) not in wanted
-                or not g.holds(org, Medium.DIGITAL)
-                or g.holds(org, Medium.PAPER)
-            ):
+            held = g.held
+            if digital not in held or paper in held:
+                continue
+            gtype = g.type
+            if (_PV if gtype is _OVERIG and g.key.is_pv else gtype) not in wanted_frozen:
                 continue
             if known_at is not None:
                 dates = [m.document.date for m in g.members if m.document.date is not None]
@@ -400,6 +483,11 @@ def page_count_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Diverge
     for g in ctx.documents.groups:
         if not g.paper:
             continue  # nothing on paper to compare
+        # Every paper and digital version that has a page count has the same one: no mismatch.
+        counts = {m.document.page_count for m in g.members}
+        counts.discard(None)
+        if len(counts) < 2:
+            continue
         ref = _reference_digital(g, ctx, _page_count)
         if ref is None:
             continue
@@ -516,9 +604,17 @@ def content_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Divergence
     """
     base = ctx.config.fingerprint_threshold
     contain = ctx.config.containment_threshold
+    # A paper text differs only where two fingerprints or two version numbers differ (equal
+    # fingerprints have similarity 1.0, which no threshold of at most 1 rejects).
+    quick = base <= 1.0
     for g in ctx.documents.groups:
         if not g.paper:
             continue  # nothing on paper to compare
+        if quick:
+            prints = {m.document.fingerprint for m in g.members}
+            prints.discard(None)
+            if len(prints) < 2 and len({v for m in g.members if (v := m.document.version)}) < 2:
+                continue
         ref = _reference_digital(g, ctx, _fingerprint)
         ref_version = _reference_digital(g, ctx, _version)
         if ref is None and ref_version is None:
@@ -592,20 +688,31 @@ def stale_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     for g in ctx.documents.groups:
         if not g.paper:
             continue  # nothing on paper to be stale
-        digital = [
-            m
-            for m in g.members
-            if m.medium == Medium.DIGITAL
-            and m.document.modified is not None
-            and records[m.record].provenance.adapter not in publications
-        ]
         # The producer's versions say when the content changed; another organisation's copy only
         # says when it registered the stuk. Of several, the earliest is when it certainly changed.
-        own = [m for m in digital if m.organisation == g.producer]
-        digital = own or digital
-        if not digital:
+        # (One pass: the first minimal (modified, organisation) of the producer's, else of all.)
+        producer = g.producer
+        own_key: tuple[dt.datetime, str] | None = None
+        any_key: tuple[dt.datetime, str] | None = None
+        own_newest = any_newest = None
+        for m in g.members:
+            if m.medium is not _DIGITAL:
+                continue
+            modified = m.document.modified
+            if modified is None or records[m.record].provenance.adapter in publications:
+                continue
+            key = (_naive(modified), m.organisation)
+            if m.organisation == producer:
+                if own_key is None or key < own_key:
+                    own_key, own_newest = key, m
+            elif own_key is None and (any_key is None or key < any_key):
+                any_key, any_newest = key, m
+        if own_newest is not None:
+            newest = own_newest
+        elif any_newest is not None:
+            newest = any_newest
+        else:
             continue
-        newest = min(digital, key=lambda m: (_naive(m.document.modified), m.organisation))  # type: ignore[arg-type]
         assert newest.document.modified is not None
         newest_at = _naive(newest.document.modified)
         seen: set[str] = set()
@@ -710,39 +817,58 @@ def _title_conflict(a: str | None, b: str | None, threshold: float) -> bool:
 def metadata_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     """One document, different date, type, title or page count between organisations' records."""
     cfg = ctx.config
-    media = {Medium.DIGITAL, Medium.PAPER} if cfg.metadata_include_paper else {Medium.DIGITAL}
+    include_paper = cfg.metadata_include_paper  # Medium has two members: then every medium
+    tables: _Tables | None = None
     for g in ctx.documents.groups:
-        if len(g.members) < 2:
+        members = g.members
+        if len(members) < 2:
             continue
-        versions = [m for m in g.members if m.medium in media and not m.from_inventory]
-        if len({m.organisation for m in versions}) < 2:
+        if include_paper:
+            versions = [m for m in members if not m.from_inventory]
+        else:
+            versions = [m for m in members if m.medium is _DIGITAL and not m.from_inventory]
+        if len(versions) < 2:
             continue
-        versions.sort(
-            key=lambda m: (
-                m.organisation != g.producer,
-                m.medium != Medium.DIGITAL,
-                cfg.chain_rank(m.organisation),
-            )
+        first_org = versions[0].organisation
+        for m in versions:
+            if m.organisation != first_org:
+                break
+        else:
+            continue  # one organisation
+        if tables is None:
+            tables = _tables(cfg)
+        ranks, nranks, producer = tables.ranks, tables.nranks, g.producer
+        # Sorted by (not the producer, not digital, chain rank); the index keeps the sort stable.
+        order = sorted(
+            [
+                (m.organisation != producer, m.medium is not _DIGITAL, ranks.get(m.organisation, nranks), i)
+                for i, m in enumerate(versions)
+            ]
         )
+        versions = [versions[k[3]] for k in order]
         ref = versions[0]
         done: set[str] = {ref.organisation}
+        a = ref.document
         for other in versions[1:]:
             if other.organisation in done:
                 continue
             done.add(other.organisation)
-            a, b = ref.document, other.document
+            b = other.document
             fields: dict[str, tuple[str, str]] = {}
             if a.date and b.date and a.date != b.date:
                 fields["datum"] = (a.date.isoformat(), b.date.isoformat())
-            if not types_compatible(a.type, b.type):
+            if a.type != b.type and not types_compatible(a.type, b.type):
                 fields["type"] = (a.type.value, b.type.value)
-            if _title_conflict(a.title, b.title, cfg.title_threshold):
+            # ``_title_conflict`` is False for a missing or an equal title: only call it otherwise.
+            at, bt = a.title, b.title
+            if at and bt and at != bt and _title_conflict(at, bt, cfg.title_threshold):
                 fields["titel"] = (a.title or "", b.title or "")
             if (
-                a.medium == b.medium == Medium.DIGITAL
-                and a.page_count is not None
+                a.page_count is not None
                 and b.page_count is not None
                 and a.page_count != b.page_count
+                and a.medium is _DIGITAL
+                and b.medium is _DIGITAL
             ):
                 fields["aantal pagina's"] = (str(a.page_count), str(b.page_count))
             if not fields:
@@ -775,7 +901,26 @@ def identifier_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Diverge
     """Invalid identifiers (typos), and one PV number under two unrelated parketnummers."""
     cfg = ctx.config
     done: set[tuple[str, str, str]] = set()
+    parket = IdentifierKind.PARKETNUMMER
+    # Valid parketnummers of the records (a PV under two of them needs at least two).
+    parket_values: set[str] = set()
     for rec in view.records:
+        invalid = False
+        for ident in rec.identifiers:
+            if not ident.valid:
+                invalid = True
+            elif ident.kind is parket:
+                parket_values.add(ident.value)
+        if not invalid:
+            for d in rec.documents:
+                for ident in d.identifiers:
+                    if not ident.valid:
+                        invalid = True
+                        break
+                if invalid:
+                    break
+        if not invalid:
+            continue  # every identifier valid: nothing to report for this record
         ids = [*rec.identifiers, *(i for d in rec.documents for i in d.identifiers)]
         for ident in ids:
             if ident.valid:
@@ -797,6 +942,8 @@ def identifier_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Diverge
             )
 
     # One PV registration under two parketnummers.
+    if len(parket_values) < 2:
+        return  # a conflict needs two parketnummers (``all_parkets`` below has fewer)
     appeal = set(cfg.appeal_parket_codes)
     per_pv: dict[str, list[tuple[str, frozenset[str]]]] = defaultdict(list)
     for rec in view.records:
@@ -880,41 +1027,87 @@ def _invalid_bsn(bsn: str | None) -> bool:
     return not is_valid_bsn(digits)
 
 
+def _same_person_data(a: Person, b: Person) -> bool:
+    """True when :func:`person_differences` finds nothing, decided without it for the common case.
+
+    Equal name fields split alike (``split_name`` reads only them); a birth date, BSN or SKN that
+    is equal, or absent on either side, is no difference (stripping or dropping non-digits only
+    makes more values equal). Anything else is left to ``person_differences``.
+    """
+    if a.achternaam != b.achternaam or a.voornamen != b.voornamen or a.tussenvoegsel != b.tussenvoegsel:
+        return False
+    da, db = a.geboortedatum, b.geboortedatum
+    if da and db and da != db:
+        return False
+    x, y = a.bsn, b.bsn
+    if x and y and x != y:
+        return False
+    x, y = a.skn, b.skn
+    return not (x and y and x != y)
+
+
 def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     """One party, a different birth date, name spelling (beyond folding) or BSN between organisations."""
     cfg = ctx.config
-    authority = {org: i for i, org in enumerate(cfg.person_authority)}
-    used_subjects: Counter[str] = Counter()
+    tables: _Tables | None = None
+    used_subjects: dict[str, int] = {}
+    pending: list[tuple[PersonCluster, int]] = []
     for cluster in ctx.persons:
-        if len(cluster.organisations) < 2:
+        members = cluster.members
+        if not members:
             continue
-        order = sorted(
-            range(len(cluster.members)),
-            key=lambda i: (
-                # A registration whose BSN fails the elfproef is no reference: the typo is its own.
-                _invalid_bsn(cluster.members[i].person.bsn),
-                authority.get(cluster.members[i].organisation, len(authority)),
-                cfg.chain_rank(cluster.members[i].organisation),
-                cluster.members[i].organisation,
-                cluster.members[i].record,
-                cluster.members[i].index,
-            ),
-        )
-        ref = cluster.members[order[0]]
-        base = f"person:{ctx.anchor}:{ref.person.role.value}:{_person_key(cluster, order[0])}"
-        used_subjects[base] += 1
-        subject = base if used_subjects[base] == 1 else f"{base}#{used_subjects[base]}"
+        first_org = members[0].organisation
+        for m in members:
+            if m.organisation != first_org:
+                break
+        else:
+            continue  # one organisation (``len(cluster.organisations) < 2``)
+        if tables is None:
+            tables = _tables(cfg)
+        authority, ranks, nranks = tables.authority, tables.ranks, tables.nranks
+        nauth = len(authority)
+        keys = []
+        for i, m in enumerate(members):
+            org = m.organisation
+            keys.append(
+                (
+                    # A registration whose BSN fails the elfproef is no reference: the typo is its own.
+                    _invalid_bsn(m.person.bsn),
+                    authority.get(org, nauth),
+                    ranks.get(org, nranks),
+                    org,
+                    m.record,
+                    m.index,
+                    i,
+                )
+            )
+        keys.sort()
+        order = [k[-1] for k in keys]
+        ref = members[order[0]]
+        # A cluster's subject counts the clusters before it with the same base: the bases are
+        # made only once a cluster reports something (most dossiers report nothing).
+        pending.append((cluster, order[0]))
+        subject: str | None = None
         done = {ref.organisation}
+        rp = ref.person
         for i in order[1:]:
-            other = cluster.members[i]
+            other = members[i]
             if other.organisation in done:
                 continue
             done.add(other.organisation)
-            if other.person == ref.person:
+            op = other.person
+            if op is rp or _same_person_data(rp, op):
                 continue  # the same registration twice differs in nothing
             diffs = person_differences(ref.person, other.person)
             if not diffs:
                 continue
+            if subject is None:
+                for cl, ri in pending:
+                    base = f"person:{ctx.anchor}:{cl.members[ri].person.role.value}:{_person_key(cl, ri)}"
+                    used = used_subjects[base] = used_subjects.get(base, 0) + 1
+                    subject = base if used == 1 else f"{base}#{used}"
+                pending.clear()
+                assert subject is not None
             fields = ", ".join(diffs)
             yield ctx.divergence(
                 K.PERSON_CONFLICT,
@@ -938,8 +1131,9 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
 def handover_missing(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     """A handover was recorded; the receiver has no record after the agreed term."""
     first: dict[tuple[str, str], tuple[Event, str]] = {}
+    handovers = _HANDOVER_KINDS
     for org, ev in ctx.events:
-        if not ev.kind.is_handover or not ev.receiver:
+        if ev.kind not in handovers or not ev.receiver:
             continue
         sender = ev.sender or ev.organisation or org
         if sender == ev.receiver:
@@ -947,10 +1141,15 @@ def handover_missing(view: DossierView, ctx: RuleContext) -> Iterator[Divergence
         pair = (sender, ev.receiver)
         if pair not in first or ev.date < first[pair][0].date:
             first[pair] = (ev, org)
-    today = _naive(ctx.now).date()
+    if not first:
+        return
+    holdings = ctx.holdings
+    today: dt.date | None = None
     for (sender, receiver), (ev, recorded_by) in sorted(first.items()):
-        if ctx.has(receiver):
-            continue
+        if holdings.get(receiver):
+            continue  # ``ctx.has(receiver)``
+        if today is None:
+            today = _naive(ctx.now).date()
         term = ctx.config.term_days(sender, receiver)
         days = (today - ev.date).days
         if days <= term:
@@ -1004,44 +1203,72 @@ def _alias_table(aliases: Mapping[str, Iterable[str]]) -> _AliasTable:
     return _alias_table_for(items)
 
 
-def _states(ctx: RuleContext) -> dict[str, dict[str, list[dt.date]]]:
-    """Per organisation (whose record says it), the states it reports with their dates."""
+def _states(ctx: RuleContext, tables: _Tables) -> dict[str, dict[str, list[dt.date]]]:
+    """Per organisation (whose record says it), the states it reports with their dates.
+
+    Only states some status rule names (``_Tables.status_relevant``): no other can make or lift
+    a conflict, and an organisation with none of them is never read.
+    """
     derived = ctx.config.derived
     table = derived.get("status_aliases")
     if table is None:
         table = derived["status_aliases"] = _alias_table(ctx.config.status_aliases)
-    out: dict[str, dict[str, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
-    status_kind = EventKind.STATUS
+    relevant = tables.status_relevant
+    memo = tables.status_memo
+    kind_states = tables.kind_states
+    out: dict[str, dict[str, list[dt.date]]] = {}
     for org, ev in ctx.events:
-        if ev.kind is not status_kind:
-            out[org][_KIND_VALUES[ev.kind]].append(ev.date)
-        if ev.status:
-            for state in table.states(ev.status):
-                out[org][state].append(ev.date)
+        state = kind_states.get(ev.kind)
+        if state is not None:
+            st = out.get(org)
+            if st is None:
+                st = out[org] = {}
+            dates = st.get(state)
+            if dates is None:
+                st[state] = [ev.date]
+            else:
+                dates.append(ev.date)
+        status = ev.status
+        if status:
+            found = memo.get(status)
+            if found is None:
+                found = tuple(s for s in table.states(status) if s in relevant)
+                if len(memo) < 65536:
+                    memo[status] = found
+            for state in found:
+                st = out.get(org)
+                if st is None:
+                    st = out[org] = {}
+                dates = st.get(state)
+                if dates is None:
+                    st[state] = [ev.date]
+                else:
+                    dates.append(ev.date)
     return out
 
 
 def status_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     """Case states contradict across organisations (OM: sepot; court: hearing set)."""
-    states = _states(ctx)
+    tables = _tables(ctx.config)
+    states = _states(ctx, tables)
+    if not states:
+        return
+    orgs = sorted(states)
     emitted: set[str] = set()
-    for rule in ctx.config.status_rules:
-        c_org, _, c_state = rule.closing.partition(":")
-        if rule.unless and any(
-            u_state in states[o]
-            for u_org, _, u_state in (t.partition(":") for t in rule.unless)
-            for o in list(states)
-            if u_org in ("*", o)
+    for rule, c_org, c_state, unless, contradicts in tables.status_rules:
+        # The organisations that closed the case this way (checked before ``unless``: both are pure).
+        closers = [org for org in orgs if c_org in ("*", org) and c_state in states[org]]
+        if not closers:
+            continue
+        if unless and any(
+            u_state in states[o] for u_org, u_state in unless for o in orgs if u_org in ("*", o)
         ):
             continue
-        for org in sorted(states):
-            if c_org not in ("*", org) or c_state not in states[org]:
-                continue
+        for org in closers:
             closed_on = max(states[org][c_state])
             found: list[tuple[str, str, dt.date]] = []
-            for token in rule.contradicts:
-                o_org, _, o_state = token.partition(":")
-                for other in sorted(states):
+            for o_org, o_state in contradicts:
+                for other in orgs:
                     if other == org or o_org not in ("*", other) or o_state not in states[other]:
                         continue
                     dates = [d for d in states[other][o_state] if not rule.after_only or d > closed_on]
@@ -1080,9 +1307,13 @@ def duplicate_document(view: DossierView, ctx: RuleContext) -> Iterator[Divergen
     # Only within one record (one export of one system, one scanned file, one inventory): the same
     # document in two sources of one organisation (its case system and its open-data publication,
     # a scan and the inventory line of that scan) is two views of one registration, not two.
-    for g in ctx.documents.groups:
-        if len(g.members) < 2:
+    groups = ctx.documents.groups
+    for g in groups:
+        members = g.members
+        if len(members) < 2:
             continue
+        if len({m.record for m in members}) == len(members):
+            continue  # every version in its own record: no (organisation, medium, record) twice
         per: dict[tuple[str, Medium, int], int] = defaultdict(int)
         for m in g.members:
             if not m.from_inventory:
@@ -1111,8 +1342,29 @@ def duplicate_document(view: DossierView, ctx: RuleContext) -> Iterator[Divergen
                 },
             )
     # Same file content under two keys.
+    yield from _duplicate_contents(ctx, emitted)
+    if ctx.documents.inventory_duplicates:
+        yield from _inventory_duplicates(ctx, emitted)
+
+
+def _duplicate_contents(ctx: RuleContext, emitted: set[tuple[str, str]]) -> Iterator[Divergence]:
+    """duplicate_document's second part: the same file content under two keys."""
+    groups = ctx.documents.groups
+    # Cheap test first: two groups must share a (sha256, record) for any key to be reported
+    # (the loop stops at the first such pair; when there is none, nothing below can report).
+    first_group: dict[tuple[str, int], int] = {}
+    for gi, g in enumerate(groups):
+        for m in g.members:
+            sha = m.document.sha256
+            if sha and not m.from_inventory and first_group.setdefault((sha, m.record), gi) != gi:
+                break
+        else:
+            continue
+        break
+    else:
+        return
     by_sha: dict[tuple[str, Medium, str, int], set[str]] = defaultdict(set)
-    for g in ctx.documents.groups:
+    for g in groups:
         for m in g.members:
             if m.document.sha256 and not m.from_inventory:
                 by_sha[(m.organisation, m.medium, m.document.sha256, m.record)].add(g.subject)
@@ -1140,6 +1392,10 @@ def duplicate_document(view: DossierView, ctx: RuleContext) -> Iterator[Divergen
                 **_version_facts(next(g for g in ctx.documents.groups if g.subject == subject)),
             },
         )
+
+
+def _inventory_duplicates(ctx: RuleContext, emitted: set[tuple[str, str]]) -> Iterator[Divergence]:
+    """duplicate_document's third part: a key the paper inventory adds twice without removal."""
     groups_by_key = {m.key: g for g in ctx.documents.groups for m in g.members}
     for org, key, n in ctx.documents.inventory_duplicates:
         subject = f"document:{key}"
@@ -1176,7 +1432,7 @@ def unreadable_scan(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
             yield _unreadable(ctx, rec, subject, rec.unreadable)
             continue  # one scan, one report: its documents without text are the same problem
         for doc in rec.documents:
-            if doc.medium == Medium.PAPER and doc.text_chars == 0:
+            if doc.text_chars == 0 and doc.medium is _PAPER:
                 subject = f"scan:{doc.sha256 or p.sha256}:{doc.key}"
                 if (rec.organisation, subject) in seen:
                     continue
