@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 from enum import Enum
 from typing import Any
 
@@ -498,18 +499,16 @@ def _make_ident(kind: IdentifierKind, value: Any, raw: Any, valid: Any, problem:
 
 
 def _ident_v2(x: Any) -> Identifier:
-    try:
-        return _V2_IDENTS[x]
-    except (KeyError, TypeError):
-        pass
     if type(x) is str:
-        kind, sep, value = x.partition(":")
-        if not sep:
-            raise PayloadError(f"identifier {x!r} has no kind")
-        found = _make_ident(_IDENT_KIND[kind], value, value, True, None)
-        if len(_V2_IDENTS) > _CACHE_LIMIT:
-            _V2_IDENTS.clear()
-        _V2_IDENTS[x] = found
+        found = _V2_IDENTS.get(x)
+        if found is None:
+            kind, sep, value = x.partition(":")
+            if not sep:
+                raise PayloadError(f"identifier {x!r} has no kind")
+            found = _make_ident(_IDENT_KIND[kind], value, value, True, None)
+            if len(_V2_IDENTS) > _CACHE_LIMIT:
+                _V2_IDENTS.clear()
+            _V2_IDENTS[x] = found
         return found
     kind, value, raw, valid, problem = x
     return _make_ident(_IDENT_KIND[kind], value, raw, valid, problem)
@@ -784,7 +783,11 @@ def _v3_idents(text: str) -> tuple[Identifier, ...]:
     if found is None:
         if len(_V3_IDENTS) > _CACHE_LIMIT:
             _V3_IDENTS.clear()
-        found = _V3_IDENTS[text] = tuple([_ident_v2(k) for k in text.split(_FS)]) if text else ()
+        if _FS in text:
+            found = tuple([_V2_IDENTS.get(k) or _ident_v2(k) for k in text.split(_FS)])
+        else:  # most documents name one identifier (or none)
+            found = (_V2_IDENTS.get(text) or _ident_v2(text),) if text else ()
+        _V3_IDENTS[text] = found
     return found
 
 
@@ -831,9 +834,33 @@ def _v3_labels(text: str) -> tuple[tuple[int, int] | None, ...]:
     return found
 
 
-def _v3_builder(cls: type) -> Any:
-    """The version 3 builder of ``cls`` (split fields; absent ones are empty strings)."""
-    env = {
+# How an absent trailing field (the writer strips empty ones) reads: the value its empty text
+# decodes to, as a constant. Enum fields have no empty value: their builders decode '' and fail
+# exactly as a present empty field does.
+_ABSENT_V3: dict[str, str] = {
+    "s": "None",
+    "i": "None",
+    "date": "None",
+    "datetime": "None",
+    "idents": "()",
+    "labels": "()",
+    "org": "_ro",
+    "medium": "_rm",
+}
+
+
+def _v3_arity_builder(cls: type, present: int) -> Any:
+    """The version 3 builder of ``cls`` for an object with its first ``present`` fields written.
+
+    ``build(_ro, _rm, fields)`` takes the split list itself (no argument unpacking) and sets the
+    absent fields to constants; the code is made only from this module's field specs.
+    """
+    spec = _V3_KINDS[cls]
+    names = [name for name, _ in spec]
+    assert not {"f", "o", "_ro", "_rm"} & set(names)
+    env: dict[str, Any] = {
+        **_ENUM_ENV,
+        "cls": cls,
         "_M": _MISS,
         "_IG": _V3_IDENTS.get,
         "_date": _v3_date,
@@ -842,14 +869,64 @@ def _v3_builder(cls: type) -> Any:
         "_LG": _V3_LABELS.get,
         "_labels": _v3_labels,
     }
-    return _generated_builder(cls, _V3_KINDS[cls], _DECODE_V3, "''", env)
+    lines = ["def build(_ro, _rm, f):"]
+    lines.append(f"    [{', '.join(names[:present])}] = f")
+    lines.append("    o = _new(cls)")
+    for i, (name, how) in enumerate(spec):
+        env[f"_set_{name}"] = cls.__dict__[name].__set__
+        if i < present:
+            value = _DECODE_V3[how].format(n=name)
+        else:
+            value = _ABSENT_V3.get(how) or _DECODE_V3[how].format(n="''")
+        lines.append(f"    _set_{name}(o, {value})")
+    lines.append("    return o")
+    exec("\n".join(lines), env)
+    return env["build"]
 
 
-_V3_PROVENANCE = _v3_builder(Provenance)
-_V3_DOCUMENT = _v3_builder(Document)
-_V3_PERSON = _v3_builder(Person)
-_V3_EVENT = _v3_builder(Event)
-_V3_INVENTORY = _v3_builder(InventoryEntry)
+def _v3_builders(cls: type) -> tuple[Any, ...]:
+    """Builders of ``cls`` by the number of fields written (a split never gives zero fields)."""
+    return (None, *[_v3_arity_builder(cls, k) for k in range(1, len(_V3_KINDS[cls]) + 1)])
+
+
+_V3_PROVENANCE = _v3_builders(Provenance)
+_V3_DOCUMENT = _v3_builders(Document)
+_V3_PERSON = _v3_builders(Person)
+_V3_EVENT = _v3_builders(Event)
+_V3_INVENTORY = _v3_builders(InventoryEntry)
+_fields: Any = operator.methodcaller("split", _US)
+
+# Events repeat: the same hearing or handover in every record that mentions it, and the same
+# dates, kinds and organisations across dossiers (in a 100k-dossier store, five in six events
+# were read before, within this table's limit). An event's text carries every field (nothing comes from its record), so equal text is
+# an equal immutable object: it is read once and shared, in a table kept across batches.
+# Persons repeat within a dossier (the same suspect as several organisations registered them):
+# shared the same way, but only for a batch (forget_shared), as they do not recur across dossiers.
+_V3_EVENTS: dict[str, Event] = {}
+_V3_PERSONS: dict[str, Person] = {}
+_EVENTS_LIMIT = 50_000
+
+
+def _v3_event(text: str) -> Event:
+    f = text.split(_US)
+    found: Event = _V3_EVENT[len(f)](None, None, f)
+    if len(_V3_EVENTS) >= _EVENTS_LIMIT:
+        _V3_EVENTS.clear()
+    _V3_EVENTS[text] = found
+    return found
+
+
+def _v3_person(text: str) -> Person:
+    f = text.split(_US)
+    found: Person = _V3_PERSON[len(f)](None, None, f)
+    if len(_V3_PERSONS) > _CACHE_LIMIT:
+        _V3_PERSONS.clear()
+    _V3_PERSONS[text] = found
+    return found
+
+
+_EG = _V3_EVENTS.get
+_PG = _V3_PERSONS.get
 
 
 def _record_from_v3(payload: str) -> Record:
@@ -860,17 +937,21 @@ def _record_from_v3(payload: str) -> Record:
     r: Record = _new_object(Record)
     _R_ORG(r, org)
     _R_MEDIUM(r, m)
-    _R_PROV(r, _V3_PROVENANCE(None, None, *prov.split(_US)))
+    f = prov.split(_US)
+    _R_PROV(r, _V3_PROVENANCE[len(f)](None, None, f))
     _R_IDS(r, _V3_IDENTS.get(ids) or _v3_idents(ids))
-    _R_DOCS(r, tuple([_V3_DOCUMENT(org, m, *d.split(_US)) for d in docs.split(_GS)]) if docs else ())
-    _R_PERSONS(
-        r, tuple([_V3_PERSON(None, None, *p.split(_US)) for p in persons.split(_GS)]) if persons else ()
-    )
-    _R_EVENTS(r, tuple([_V3_EVENT(None, None, *e.split(_US)) for e in events.split(_GS)]) if events else ())
-    _R_INV(
-        r,
-        tuple([_V3_INVENTORY(None, None, *i.split(_US)) for i in inventory.split(_GS)]) if inventory else (),
-    )
+    if docs:
+        build = _V3_DOCUMENT
+        _R_DOCS(r, tuple([build[len(f)](org, m, f) for f in map(_fields, docs.split(_GS))]))
+    else:
+        _R_DOCS(r, ())
+    _R_PERSONS(r, tuple([_PG(p) or _v3_person(p) for p in persons.split(_GS)]) if persons else ())
+    _R_EVENTS(r, tuple([_EG(e) or _v3_event(e) for e in events.split(_GS)]) if events else ())
+    if inventory:
+        build = _V3_INVENTORY
+        _R_INV(r, tuple([build[len(f)](None, None, f) for f in map(_fields, inventory.split(_GS))]))
+    else:
+        _R_INV(r, ())
     _R_WARN(r, tuple(warnings.split(_GS)) if warnings else ())
     _R_UNREAD(r, unreadable or None)
     if order:
@@ -906,33 +987,55 @@ def _permutation(text: str) -> tuple[int, ...]:
     return found
 
 
-def _permuted(items: tuple[Any, ...], text: str) -> tuple[Any, ...]:
-    if not text:
-        return items
-    order = _PERMUTATIONS.get(text) or _permutation(text)
+def _permuted(items: tuple[Any, ...], order: tuple[int, ...]) -> tuple[Any, ...]:
     if len(order) != len(items):
+        text = ",".join(map(str, order))
         raise PayloadError(f"canonical order {text!r} does not fit {len(items)} items")
     return tuple(map(items.__getitem__, order))
 
 
-def _remember_canonical(r: Record, order: str) -> None:
-    version, p_ids, p_docs, p_persons, p_events = order.split(_GS)
+_Order = tuple[tuple[int, ...] | None, ...]
+_ORDERS: dict[str, _Order | None] = {}
+_IDENTITY: _Order = ()  # every part already in canonical order: the record is its own copy
+
+
+def _order(text: str) -> _Order | None:
+    """An order section as (identifiers, documents, persons, events) permutations, or None when
+    written under another canonical order. Parsed once per distinct text (a few hundred occur)."""
+    version, p_ids, p_docs, p_persons, p_events = text.split(_GS)
     if version != _ORDER_MARK:
-        return  # written under another canonical order: the view sorts this record itself
-    if p_ids or p_docs or p_persons or p_events:
-        c: Record = _new_object(Record)
+        found = None  # the view sorts such a record itself
+    else:
+        found = tuple(_permutation(p) if p else None for p in (p_ids, p_docs, p_persons, p_events))
+        if found == (None, None, None, None):
+            found = _IDENTITY
+    if len(_ORDERS) > _CACHE_LIMIT:
+        _ORDERS.clear()
+    _ORDERS[text] = found
+    return found
+
+
+def _remember_canonical(r: Record, order: str) -> None:
+    perms = _ORDERS.get(order, _MISS)
+    if perms is _MISS:
+        perms = _order(order)
+    if perms is None:
+        return
+    if perms is _IDENTITY:
+        c = r
+    else:
+        p_ids, p_docs, p_persons, p_events = perms
+        c = _new_object(Record)
         _R_ORG(c, r.organisation)
         _R_MEDIUM(c, r.medium)
         _R_PROV(c, r.provenance)
-        _R_IDS(c, _permuted(r.identifiers, p_ids) if p_ids else r.identifiers)
-        _R_DOCS(c, _permuted(r.documents, p_docs) if p_docs else r.documents)
-        _R_PERSONS(c, _permuted(r.persons, p_persons) if p_persons else r.persons)
-        _R_EVENTS(c, _permuted(r.events, p_events) if p_events else r.events)
+        _R_IDS(c, r.identifiers if p_ids is None else _permuted(r.identifiers, p_ids))
+        _R_DOCS(c, r.documents if p_docs is None else _permuted(r.documents, p_docs))
+        _R_PERSONS(c, r.persons if p_persons is None else _permuted(r.persons, p_persons))
+        _R_EVENTS(c, r.events if p_events is None else _permuted(r.events, p_events))
         _R_INV(c, r.inventory)
         _R_WARN(c, r.warnings)
         _R_UNREAD(c, r.unreadable)
-    else:
-        c = r
     if len(_KNOWN) >= _KNOWN_LIMIT:
         _KNOWN.clear()
     _KNOWN[id(r)] = (r, c)
@@ -955,6 +1058,7 @@ def forget_shared() -> None:
     """Drop the identifiers the reader shares between records (call after a batch: keeps the heap small)."""
     _V2_IDENTS.clear()
     _V3_IDENTS.clear()
+    _V3_PERSONS.clear()
 
 
 def shared_identifier(kind: str, value: str) -> Identifier:
@@ -962,7 +1066,11 @@ def shared_identifier(kind: str, value: str) -> Identifier:
     key = f"{kind}:{value}"
     found = _V2_IDENTS.get(key)
     if found is None:
-        if kind not in _IDENT_KIND:
+        ident_kind = _IDENT_KIND.get(kind)
+        if ident_kind is None:
             return Identifier(kind, value, value)  # raises the schema's own error for an unknown kind
-        found = _ident_v2(key)
+        found = _make_ident(ident_kind, value, value, True, None)  # what _ident_v2(key) makes
+        if len(_V2_IDENTS) > _CACHE_LIMIT:
+            _V2_IDENTS.clear()
+        _V2_IDENTS[key] = found
     return found

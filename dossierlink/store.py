@@ -686,15 +686,18 @@ class Store:
         marks = ",".join("?" * len(dossier_ids))
         forget_canonical()  # the previous batch's records are done with
         try:
+            # Each dossier's rows in (kind, value) and in id order. Ordered by dossier first, both
+            # queries read their dossier_id index in order: no sort of the rows (and payloads) in SQLite.
             for kind, value, did in self.conn.execute(
                 f"SELECT kind, value, dossier_id FROM identifiers WHERE dossier_id IN ({marks}) "
-                "ORDER BY kind, value",
+                "ORDER BY dossier_id, kind, value",
                 list(dossier_ids),
             ):
                 # The same Identifier object a record payload of this batch names (shared, immutable).
                 out[int(did)][0].append(shared_identifier(kind, value))
             for rid, did, payload in self.conn.execute(
-                f"SELECT id, dossier_id, payload FROM records WHERE dossier_id IN ({marks}) ORDER BY id",
+                f"SELECT id, dossier_id, payload FROM records WHERE dossier_id IN ({marks}) "
+                "ORDER BY dossier_id, id",
                 list(dossier_ids),
             ):
                 try:

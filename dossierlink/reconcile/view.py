@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import operator
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -43,12 +44,33 @@ class DossierView:
 
         Nothing reconciliation reports may depend on the order in which a source listed things.
         """
-        records = sorted(
-            (known_canonical(r) or _canonical_record(r) for r in self.records), key=record_sort_key
-        )
-        # Identifiers order by (kind, value), exactly as their attrs ordering does.
-        identifiers = tuple(sorted(set(self.identifiers), key=_ident_order))
-        return DossierView(self.dossier_id, identifiers, tuple(records))
+        records = [known_canonical(r) or _canonical_record(r) for r in self.records]
+        records.sort(key=record_sort_key)
+        view: DossierView = _new_view(DossierView)
+        _SET_ID(view, self.dossier_id)
+        _SET_IDENTIFIERS(view, _canonical_identifiers(self.identifiers))
+        _SET_RECORDS(view, tuple(records))
+        return view
+
+
+_new_view = object.__new__
+# The canonical view is made from tuples already: its fields are set directly, past the converters.
+_SET_ID = DossierView.__dict__["dossier_id"].__set__
+_SET_IDENTIFIERS = DossierView.__dict__["identifiers"].__set__
+_SET_RECORDS = DossierView.__dict__["records"].__set__
+
+
+def _canonical_identifiers(identifiers: tuple[Identifier, ...]) -> tuple[Identifier, ...]:
+    """Distinct identifiers ordered by (kind, value), exactly as their attrs ordering does.
+
+    The store lists a dossier's identifiers that way already: strictly increasing (kind, value)
+    means no two are equal and the order is the sorted one, so the tuple is its own answer.
+    """
+    keys = [(i.kind, i.value) for i in identifiers]
+    for a, b in itertools.pairwise(keys):
+        if not a < b:
+            return tuple(sorted(set(identifiers), key=_ident_order))
+    return identifiers
 
 
 def _key(value: object) -> str:

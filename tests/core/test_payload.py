@@ -423,3 +423,68 @@ def test_an_existing_store_of_compact_json_is_upgraded_in_place_and_reads_the_sa
     payloads = [r[0] for r in store.conn.execute("SELECT payload FROM records")]
     assert all(p.startswith(f"{PAYLOAD_VERSION}\x1e") for p in payloads)
     assert store.dossier_batch(ids) == before
+
+
+def test_the_same_hearing_in_two_records_reads_back_as_one_shared_event_and_each_record_stays_exact() -> None:
+    hearing = Event("zitting", dt.date(2024, 5, 1), "rechtspraak", status="zitting gepland")
+    suspect = Person(Role.VERDACHTE, "Sem", "van", "Vliet", dt.date(2003, 4, 5), bsn="111222333")
+    om = Record("om", "digital", Provenance("p1", "s", "a"), persons=(suspect,), events=(hearing,))
+    court = Record(
+        "rechtspraak",
+        "paper",
+        Provenance("p2", "s", "a"),
+        persons=(suspect,),
+        events=(Event("instroom", dt.date(2024, 4, 1), "rechtspraak"), hearing),
+    )
+    back_om, back_court = (record_from_payload(record_to_payload(r)) for r in (om, court))
+    assert (back_om, back_court) == (om, court)
+    assert back_om.events[0] is back_court.events[1]  # immutable, so one object serves both
+    assert back_om.persons[0] is back_court.persons[0]
+    serialize.forget_shared()
+    assert record_from_payload(record_to_payload(om)).persons[0] == suspect
+
+
+def test_a_document_with_a_gap_among_its_fields_and_one_with_only_a_key_read_back_exactly() -> None:
+    docs = (
+        Document("om", "digital", "K1", title=None, date=None, page_count=3, sha256="ab", size=9),
+        Document("om", "digital", "K2"),
+        Document("politie", "paper", "K3", page_labels=((1, 1),)),
+    )
+    record = Record("om", "digital", Provenance("p", "s", "a"), documents=docs)
+    payload = record_to_payload(record)
+    assert payload.startswith(f"{PAYLOAD_VERSION}\x1e")
+    assert record_from_payload(payload) == record
+
+
+def test_identifiers_out_of_order_or_repeated_still_give_the_sorted_distinct_canonical_list() -> None:
+    pv = Identifier.parse("pv", "PL07B3 2023123456-1")
+    parket = Identifier.parse("parketnummer", "10/600040-08")
+    ecli = Identifier.parse("ecli", "ECLI:NL:RBROT:2026:ZU4830")
+    in_order = DossierView(1, (ecli, parket, pv), ()).canonical()
+    assert in_order.identifiers == (ecli, parket, pv)
+    for given_ids in ((pv, parket, ecli), (ecli, pv, parket, pv), (parket, parket)):
+        expected = tuple(sorted(set(given_ids), key=lambda i: (i.kind, i.value)))
+        assert DossierView(1, given_ids, ()).canonical().identifiers == expected
+
+
+def test_the_batch_reader_gives_each_dossier_its_records_in_the_order_they_were_stored(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "keten.db")
+    ident = (Identifier.parse("parketnummer", "10/600040-08"),)
+    made = []
+    for n in range(6):
+        record = Record("om", "digital", Provenance(f"/in/{n}", "s", "a", f"r{n}"), identifiers=ident)
+        store.add_source(
+            path=f"/in/{n}",
+            sha256=str(n).rjust(64, "0"),
+            size=1,
+            mtime=1.0,
+            adapter="test",
+            organisation="om",
+            medium="digital",
+            records=(record,),
+        )
+        made.append(record)
+    (dossier,) = store.live_dossier_ids()
+    assert store.dossier_batch([dossier])[dossier][1] == tuple(made)
