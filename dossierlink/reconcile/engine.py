@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
 from collections.abc import Sequence
 
 from dossierlink.identifiers import LINKING_KINDS
@@ -53,14 +52,19 @@ def _scan_time(rec: Record) -> dt.datetime | None:
     return max(times) if times else None
 
 
+_tuple_new = tuple.__new__
+
+
 def build_context(view: DossierView, config: ReconcileConfig, now: dt.datetime) -> RuleContext:
     """Precompute what rules share: anchor, document matching, person clusters, holdings, events.
 
     ``view`` must be canonical (see :meth:`DossierView.canonical`); references into it are indices.
     """
     identifiers = _identifiers(view)
-    holdings: dict[str, set[Medium]] = defaultdict(set)
-    events: set[tuple[str, Event]] = set()
+    holdings: dict[str, set[Medium]] = {}
+    # One entry per distinct (organisation, event), the first seen kept:
+    # key -> (sort key, place in first-seen order, entry).
+    events: dict[tuple[object, ...], tuple[tuple[object, ...], int, tuple[str, Event]]] = {}
     persons: list[PersonEntry] = []
     case_files: set[str] = set()
     # Organisations whose paper dossier's whole contents are known: None = as of now (an
@@ -69,10 +73,16 @@ def build_context(view: DossierView, config: ReconcileConfig, now: dt.datetime) 
     publications = config.publication_adapters
     explicit_digital = config.digital_case_files
     explicit_paper = config.complete_paper_files
+    digital = Medium.DIGITAL
     for ri, rec in enumerate(view.records):
         org = rec.organisation
-        holdings[org].add(rec.medium)
-        if rec.medium == Medium.DIGITAL:
+        medium = rec.medium
+        held = holdings.get(org)
+        if held is None:
+            holdings[org] = {medium}
+        else:
+            held.add(medium)
+        if medium == digital:
             if org in explicit_digital or (rec.documents and rec.provenance.adapter not in publications):
                 case_files.add(org)
         elif not rec.unreadable and (rec.inventory or org in explicit_paper):
@@ -84,13 +94,20 @@ def build_context(view: DossierView, config: ReconcileConfig, now: dt.datetime) 
             ):
                 paper_known[org] = at
         for ev in rec.events:
-            events.add((rec.organisation, ev))
-        for pi, p in enumerate(rec.persons):
-            persons.append(PersonEntry(ri, pi, rec.organisation, p))
-    # EventKind is a StrEnum: it orders as its value.
-    ordered_events = tuple(
-        sorted(events, key=lambda t: (t[1].date, t[0], t[1].kind, t[1].organisation, t[1].receiver or ""))
-    )
+            # The fields Event equality compares, so equal keys are equal (organisation, event)
+            # pairs. The kind enters by its value: hashing an enum member is a Python call, and
+            # one kind has one value. Sort key: date, organisation, kind (a StrEnum orders as its
+            # value), acting organisation, receiver.
+            date, kind, acting, receiver = ev.date, ev.kind._value_, ev.organisation, ev.receiver
+            key = (org, date, kind, acting, ev.sender, receiver, ev.status, ev.description)
+            if key not in events:
+                events[key] = ((date, org, kind, acting, receiver or ""), len(events), (org, ev))
+        if rec.persons:
+            for pi, p in enumerate(rec.persons):
+                persons.append(_tuple_new(PersonEntry, (ri, pi, org, p)))
+    # Sorted by sort key, then first-seen place (unique: the entries themselves are never compared).
+    # Events with one sort key keep the records' order (a set of them used to leave it to the hash seed).
+    ordered_events = tuple([entry for _, _, entry in sorted(events.values())])
     return RuleContext(
         config=config,
         now=now,
@@ -134,4 +151,6 @@ def reconcile_dossier(
     for rule in rules:
         for d in rule(canonical, ctx):
             out.setdefault(d.id, d)
+    if len(out) < 2:
+        return list(out.values())  # most dossiers: nothing to sort
     return sorted(out.values(), key=divergence_sort_key)

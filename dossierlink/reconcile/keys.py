@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 from collections.abc import Iterable
 
 from dossierlink.identifiers import IdentifierError, IdentifierKind, clean_pv_normalised, parse_pv_number
@@ -27,8 +26,6 @@ KIND_ABBREVIATIONS: dict[DivergenceKind, str] = {
     DivergenceKind.DUPLICATE_DOCUMENT: "DD",
     DivergenceKind.UNREADABLE_SCAN: "US",
 }
-
-_SPACES = re.compile(r"\s+")
 
 
 class NormalisedKey(str):
@@ -59,7 +56,9 @@ def normalise_document_key(raw: str) -> tuple[NormalisedKey, tuple[str, ...]]:
     A PV number (also when printed with OCR errors such as ``O`` for ``0``) becomes
     ``pv:<normalised>``; anything else ``nr:<upper-cased, single-spaced>``.
     """
-    text = _SPACES.sub(" ", raw.strip())
+    # Equal to ``re.sub(r"\s+", " ", raw.strip())``: str.split() and the regex's \s both split at
+    # exactly the characters str.isspace() accepts, and split() drops the ends as strip() does.
+    text = " ".join(raw.split())
     if text[:1] not in ("P", "p"):
         # Both PV patterns (clean, upper-cased; and OCR-tolerant) start with the letter P.
         return NormalisedKey("nr:" + text.upper()), ()

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import importlib
+import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 import attrs
@@ -275,37 +276,77 @@ class DocumentMatching:
 # --- matching -------------------------------------------------------------------------------
 
 
+# The compare form of a document key without the process-wide cache: keys rarely recur across
+# dossiers, so a dossier's own table (see _collect) serves the repeats and the shared cache would
+# only grow and churn.
+_normalise_key = normalise_document_key.__wrapped__
+
+
 def _inventory_order(e: InventoryEntry) -> tuple[dt.datetime, bool]:
     return (e.at, e.action != InventoryAction.REMOVED)
 
 
+def _replay(
+    inventory: tuple[InventoryEntry, ...],
+) -> tuple[dict[NormalisedKey, int], dict[NormalisedKey, InventoryEntry]]:
+    """Replay an inventory log in time order: copies of each key in the file now, its latest addition."""
+    active: dict[NormalisedKey, int] = {}
+    last: dict[NormalisedKey, InventoryEntry] = {}
+    for entry in sorted(inventory, key=_inventory_order):
+        key = normalise_document_key(entry.document_key)[0]
+        if entry.action == InventoryAction.ADDED:
+            active[key] = active.get(key, 0) + 1
+            last[key] = entry
+        elif active.get(key):
+            active[key] -= 1
+    return active, last
+
+
 def _inventory_refs(
-    records: tuple[Record, ...], present: set[tuple[str, NormalisedKey]]
-) -> Iterator[tuple[DocRef | None, tuple[str, NormalisedKey, int] | None]]:
-    """Documents the paper inventories say are in the file now (added, not removed since)."""
+    records: tuple[Record, ...],
+    present: set[tuple[str, NormalisedKey]],
+    refs: list[DocRef],
+    dups: list[tuple[str, NormalisedKey, int]],
+    known: dict[str, tuple[NormalisedKey, tuple[str, ...]]],
+) -> None:
+    """Documents the paper inventories say are in the file now (added, not removed since).
+
+    Appends them to ``refs`` unless a paper version already stands for them (``present``), and
+    documents added more than once without removal to ``dups``.
+    """
+    added = InventoryAction.ADDED
     for ri, rec in enumerate(records):
-        if not rec.inventory:
+        inventory = rec.inventory
+        if not inventory:
             continue
+        # A log of additions only (the usual one) counts the same in any order: count it as it
+        # stands; the time order is needed for a removal, or for the latest addition of a key.
+        last: dict[NormalisedKey, InventoryEntry] | None = None
         active: dict[NormalisedKey, int] = {}
-        last: dict[NormalisedKey, InventoryEntry] = {}
-        for entry in sorted(rec.inventory, key=_inventory_order):
-            key = normalise_document_key(entry.document_key)[0]
-            if entry.action == InventoryAction.ADDED:
-                active[key] = active.get(key, 0) + 1
-                last[key] = entry
-            elif active.get(key):
-                active[key] -= 1
+        for entry in inventory:
+            if entry.action != added:
+                active, last = _replay(inventory)
+                break
+            raw = entry.document_key
+            found = known.get(raw)
+            if found is None:
+                found = known[raw] = _normalise_key(raw)
+            key = found[0]
+            active[key] = active.get(key, 0) + 1
+        org = rec.organisation
         for key in sorted(active):
             n = active[key]
             if n <= 0:
                 continue
             if n > 1:
-                yield None, (rec.organisation, key, n)
-            if (rec.organisation, key) not in present:
-                present.add((rec.organisation, key))
+                dups.append((org, key, n))
+            if (org, key) not in present:
+                present.add((org, key))
+                if last is None:
+                    last = _replay(inventory)[1]
                 entry = last[key]
                 doc = Document(
-                    organisation=rec.organisation,
+                    organisation=org,
                     medium=Medium.PAPER,
                     key=entry.document_key,
                     type=entry.type,
@@ -314,24 +355,29 @@ def _inventory_refs(
                     modified=entry.at,
                     source_location=entry.dossier_pages,
                 )
-                yield doc_ref(ri, -1, key, doc), None
+                refs.append(doc_ref(ri, -1, key, doc))
 
 
 def _collect(records: tuple[Record, ...]) -> tuple[list[DocRef], list[tuple[str, NormalisedKey, int]]]:
     refs: list[DocRef] = []
     paper_present: set[tuple[str, NormalisedKey]] = set()
+    paper = Medium.PAPER
+    # Raw key -> compare form, for this dossier: one document key recurs in most records.
+    known: dict[str, tuple[NormalisedKey, tuple[str, ...]]] = {}
     for ri, rec in enumerate(records):
         for di, doc in enumerate(rec.documents):
-            key, corrections = normalise_document_key(doc.key)
-            refs.append(doc_ref(ri, di, key, doc, corrections))
-            if doc.medium == Medium.PAPER:
-                paper_present.add((doc.organisation, key))
+            raw = doc.key
+            found = known.get(raw)
+            if found is None:
+                found = known[raw] = _normalise_key(raw)
+            key, corrections = found
+            org, medium = doc.organisation, doc.medium
+            # doc_ref() inlined (one Python call less per document): index >= 0, not from an inventory.
+            refs.append(_tuple_new(DocRef, (ri, di, key, doc, corrections, org, medium, False)))
+            if medium == paper:
+                paper_present.add((org, key))
     dups: list[tuple[str, NormalisedKey, int]] = []
-    for ref, dup in _inventory_refs(records, paper_present):
-        if ref is not None:
-            refs.append(ref)
-        if dup is not None:
-            dups.append(dup)
+    _inventory_refs(records, paper_present, refs, dups, known)
     return refs, dups
 
 
@@ -399,6 +445,10 @@ def _sort_members(members: list[DocRef]) -> list[DocRef]:
     if len(members) < 2:
         return list(members)
     heads = [(m.organisation, m.medium, m.from_inventory, m.record) for m in members]
+    if all(map(operator.lt, heads, heads[1:])):
+        # Strictly increasing heads (the usual case: records are in canonical order): distinct,
+        # so they decide the order alone, and the members are in it already.
+        return list(members)
     if len(set(heads)) == len(heads):
         # Distinct heads decide the order alone (StrEnum members order as their values).
         return [m for _, m in sorted(zip(heads, members, strict=True), key=_first)]
@@ -470,80 +520,109 @@ _MATCH_SCORE = 3.0
 def match_documents(records: tuple[Record, ...], config: ReconcileConfig) -> DocumentMatching:
     """Group the documents of ``records`` (in canonical order) into logical documents."""
     refs, inv_dups = _collect(records)
-    by_key: dict[NormalisedKey, list[DocRef]] = defaultdict(list)
+    by_key: dict[NormalisedKey, list[DocRef]] = {}
     for r in refs:
-        by_key[r.key].append(r)
-    # Canonical key of each group, and the evidence that joined members.
-    canon: dict[NormalisedKey, NormalisedKey] = {k: k for k in by_key}
+        found = by_key.get(r.key)
+        if found is None:
+            by_key[r.key] = [r]
+        else:
+            found.append(r)
+    # The evidence that joined members: one line per key (the versions that share it), rendered
+    # when asked for.
     evidence: dict[NormalisedKey, list[MatchExplanation | tuple[DocRef, ...]]] = defaultdict(list)
     for k, members in by_key.items():
         if len(members) > 1:
-            # One line per key (the versions that share it), rendered when asked for.
             evidence[k].append(tuple(members))
+    keys = sorted(by_key)
 
     # A PV printed without its mutation joins the single mutation of that registration.
-    mutated: dict[str, list[NormalisedKey]] = defaultdict(list)
-    for k in by_key:
-        if k.has_mutation and (reg := k.registration):
-            mutated[reg].append(k)
-    keys = sorted(by_key)
+    mutated: dict[str, list[NormalisedKey]] = {}
+    bare: list[NormalisedKey] = []
     for k in keys:
-        if k.is_pv and not k.has_mutation:
-            options = mutated.get(k.registration or "", [])
-            if len(options) == 1:
-                canon[k] = options[0]
-                evidence[options[0]].append(
-                    MatchExplanation(
-                        by_key[k][0].label,
-                        by_key[options[0]][0].label,
-                        True,
-                        "registration",
-                        (
-                            f"registratienummer zonder mutatie; enige mutatie in het dossier is {options[0][3:]}",
-                        ),
-                        0.9,
-                    )
+        if k[:3] == "pv:":  # NormalisedKey.is_pv, .has_mutation and .registration inlined
+            reg, dash, _ = k[3:].partition("-")
+            if not dash:
+                bare.append(k)
+            elif reg:
+                mutated.setdefault(reg, []).append(k)
+    # Canonical key of each key, when it is not the key itself.
+    canon: dict[NormalisedKey, NormalisedKey] = {}
+    for k in bare:
+        options = mutated.get(k[3:], [])
+        if len(options) == 1:
+            canon[k] = options[0]
+            evidence[options[0]].append(
+                MatchExplanation(
+                    by_key[k][0].label,
+                    by_key[options[0]][0].label,
+                    True,
+                    "registration",
+                    (f"registratienummer zonder mutatie; enige mutatie in het dossier is {options[0][3:]}",),
+                    0.9,
                 )
+            )
 
-    for k in keys:
-        if canon[k] != k:
-            evidence[canon[k]].extend(evidence.pop(k, []))
+    root_members: dict[NormalisedKey, list[DocRef]]
+    if not canon:
+        # Every key is its own root (the usual case).
+        root_members = {k: by_key[k] for k in keys}
+    else:
+        for k in keys:
+            if k in canon:
+                evidence[canon[k]].extend(evidence.pop(k, []))
+        root_members = defaultdict(list)
+        for k in keys:
+            root_members[canon.get(k, k)].extend(by_key[k])
 
     # Similarity stage: a document whose key nobody else shares (a document number, or a scan
     # whose PV number needed OCR corrections) may be another source's version of a known document.
     near: list[MatchExplanation] = []
-    root_members: dict[NormalisedKey, list[DocRef]] = defaultdict(list)
-    for k in keys:
-        root_members[canon[k]].extend(by_key[k])
-    roots = sorted(root_members)
-    for src_key in roots:
+    joined = False
+    digital, paper = Medium.DIGITAL, Medium.PAPER
+    for src_key in sorted(root_members):
         members = root_members[src_key]
         if not members:
             continue
         # A cleanly parsed PV number that nobody else has is missing elsewhere, not renamed.
-        if src_key.is_pv and not any(m.corrections for m in members):
+        if src_key[:3] == "pv:" and not any(m.corrections for m in members):
             continue
         # A source: a document whose key no other organisation or medium shares, or one that only
         # exists on paper (a scan whose number could not be read gets a derived key).
-        paper_only = all(m.medium == Medium.PAPER for m in members)
-        if len({(m.organisation, m.medium) for m in members}) != 1 and not paper_only:
+        if len({(m.organisation, m.medium) for m in members}) != 1 and not all(
+            m.medium == paper for m in members
+        ):
             continue
         src = members[0]
+        src_type = src.document.type
+        # A near miss is recorded for a rejected target whose first version has the source's type.
+        src_specific = src_type not in _GENERIC
         src_records = {m.record for m in members}
         best: list[tuple[float, NormalisedKey, list[str]]] = []
         for tgt_key, tgt in root_members.items():
             if tgt_key == src_key or not tgt:
                 continue
+            # _compare rejects an incompatible type at once: skip it here when that rejection
+            # would not be recorded as a near miss either (it is, below, when the type is the same).
+            if not (src_specific and src_type == tgt[0].document.type):
+                b = tgt[0]
+                for t in tgt:
+                    if t.medium == digital:
+                        b = t
+                        break
+                if not types_compatible(src_type, b.document.type):
+                    continue
             # Never two documents of one record (that is a duplicate, not another source's copy).
             # A scan may join a document its own organisation's inventory lists: two views of one copy.
             if any(t.record in src_records for t in tgt):
                 continue
             score, reasons = _compare(src, tgt, config)
             if score is None:
-                if src.document.type == tgt[0].document.type and src.document.type not in _GENERIC:
+                if src_specific and src_type == tgt[0].document.type:
                     near.append(MatchExplanation(src.label, tgt[0].label, False, "rejected", tuple(reasons)))
                 continue
             best.append((score, tgt_key, reasons))
+        if not best:
+            continue
         # Prefer a document some organisation registered digitally: two scans of one unreadable-key
         # document are alike, but the registered document is what both belong to.
         registered = [
@@ -554,19 +633,18 @@ def match_documents(records: tuple[Record, ...], config: ReconcileConfig) -> Doc
         if registered:
             best = registered
         best.sort(key=lambda t: (-t[0], t[1]))
-        if not best or best[0][0] < _MATCH_SCORE:
-            if best:
-                s, k, reasons = best[0]
-                near.append(
-                    MatchExplanation(
-                        src.label,
-                        root_members[k][0].label,
-                        False,
-                        "rejected",
-                        (*reasons, f"score {s:g} < 3"),
-                        s,
-                    )
+        if best[0][0] < _MATCH_SCORE:
+            s, k, reasons = best[0]
+            near.append(
+                MatchExplanation(
+                    src.label,
+                    root_members[k][0].label,
+                    False,
+                    "rejected",
+                    (*reasons, f"score {s:g} < 3"),
+                    s,
                 )
+            )
             continue
         if len(best) > 1 and best[1][0] == best[0][0]:
             near.append(
@@ -587,25 +665,44 @@ def match_documents(records: tuple[Record, ...], config: ReconcileConfig) -> Doc
         other = src_key if new_root == tgt_key else tgt_key
         root_members[new_root] = target_members + members if new_root == tgt_key else members + target_members
         root_members[other] = []
-        for k in by_key:
-            if canon[k] in (src_key, tgt_key):
-                canon[k] = new_root
+        joined = True
         evidence[new_root].extend(evidence.pop(other, []))
         evidence[new_root].append(
             MatchExplanation(src.label, target_members[0].label, True, "similarity", tuple(reasons), score)
         )
 
     groups: list[DocumentGroup] = []
-    for root in sorted(k for k, v in root_members.items() if v):
-        members = _sort_members(root_members[root])
-        dtype = _group_type(members, config)
+    roots = sorted(k for k, v in root_members.items() if v) if joined or canon else keys
+    pv_producer = config.pv_producer
+    for root in roots:
+        members = root_members[root]
+        if len(members) == 1:
+            # One version: _sort_members, _group_type and document_group() reduced to it.
+            m = members[0]
+            dtype = m.document.type
+            if dtype in _GENERIC and dtype is not DocumentType.PV:
+                dtype = DocumentType.OVERIG
+            group_members: tuple[DocRef, ...] = (m,)
+            held = frozenset([(m.organisation, m.medium)])
+            on_paper: tuple[DocRef, ...] = group_members if m.medium is paper else ()
+        else:
+            members = _sort_members(members)
+            dtype = _group_type(members, config)
+            group_members = tuple(members)
+            held = frozenset([(m.organisation, m.medium) for m in members])
+            on_paper = tuple([m for m in members if m.medium is paper])
         groups.append(
-            document_group(
-                root,
-                tuple(members),
-                dtype,
-                _producer(root, dtype, members, config),
-                tuple(evidence.get(root, ())),
+            _tuple_new(
+                DocumentGroup,
+                (
+                    root,
+                    group_members,
+                    dtype,
+                    pv_producer if root[:3] == "pv:" else _producer(root, dtype, members, config),
+                    tuple(evidence.get(root, ())),
+                    held,
+                    on_paper,
+                ),
             )
         )
     return DocumentMatching(tuple(groups), tuple(near), tuple(sorted(inv_dups)))

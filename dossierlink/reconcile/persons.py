@@ -10,7 +10,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import attrs
@@ -281,19 +281,25 @@ def same_person(a: Person, b: Person, config: ReconcileConfig | None = None) -> 
 class _Prepared:
     """A person with the values comparison needs, computed once."""
 
-    __slots__ = ("bsn", "name", "person", "skn")
+    __slots__ = ("bsn", "name", "person", "skn", "sort_surname")
 
     def __init__(self, person: Person, name: NameParts, bsn: str | None, skn: str | None) -> None:
         self.person = person
         self.name = name
         self.bsn = bsn
         self.skn = skn
+        self.sort_surname = name.sort_surname
 
 
 @functools.lru_cache(maxsize=65536)
 def _numbers(bsn: str | None, skn: str | None) -> tuple[str | None, str | None]:
     """(comparable BSN, SKN digits) of a registration."""
-    digits = _NON_DIGIT.sub("", skn) if skn else None
+    if not skn:
+        digits = None
+    elif skn.isascii() and skn.isdigit():
+        digits = skn  # only ASCII digits: \D would remove nothing
+    else:
+        digits = _NON_DIGIT.sub("", skn)
     return _comparable_bsn(bsn), digits or None
 
 
@@ -353,9 +359,15 @@ def _evaluate(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> tuple[floa
             score -= 10
             codes.append("bsn!")
     an, bn = a.name, b.name
-    rel, pts = _surname_relation(an, bn)
+    if an is bn:
+        # One name split (registrations of one person share the cached NameParts): what
+        # _surname_relation and _given_relation say of a name and itself.
+        rel, pts = ("equal", 4.0) if an.surname else ("missing", 0.0)
+        grel, gpts = ("missing", 0.0) if not an.initials else ("full", 3.0) if an.given else ("initials", 1.5)
+    else:
+        rel, pts = _surname_relation(an, bn)
+        grel, gpts = _given_relation(an, bn)
     score += pts
-    grel, gpts = _given_relation(an, bn)
     score += gpts
     codes.append(rel)
     codes.append(grel)
@@ -367,7 +379,7 @@ def _evaluate(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> tuple[floa
     codes.append(drel)
     threshold = config.person_threshold
     common_surnames = config.common_surnames
-    sa, sb = an.sort_surname, bn.sort_surname
+    sa, sb = a.sort_surname, b.sort_surname
     if (sa in common_surnames or sb in common_surnames) and not (
         (a.skn and a.skn == b.skn) or (a.bsn and a.bsn == b.bsn)
     ):
@@ -452,23 +464,53 @@ class PersonCluster(NamedTuple):
         return tuple(sorted({m.organisation for m in self.members}))
 
 
+_tuple_new = tuple.__new__
+
+
 def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> list[PersonCluster]:
     """Join registrations of the same person across records; never two of one record."""
-    prepared = [_prep(e.person) for e in entries]
     n = len(entries)
+    if n < 2:
+        return [_tuple_new(PersonCluster, ((e,), ())) for e in entries]
+    # One person is often registered field-identically by three or four organisations: prepare each
+    # distinct registration once and score each distinct (ordered) pair once. ``_evaluate`` reads
+    # nothing but these fields (the name parts, birth date, BSN, SKN) and the configuration.
+    slot_of: dict[tuple[object, ...], int] = {}
+    distinct: list[_Prepared] = []
+    slots: list[int] = []
+    for e in entries:
+        p = e.person
+        fields = (p.achternaam, p.tussenvoegsel, p.voornamen, p.geboortedatum, p.bsn, p.skn)
+        s = slot_of.get(fields)
+        if s is None:
+            s = slot_of[fields] = len(distinct)
+            distinct.append(_prep(p))
+        slots.append(s)
+    prepared = [distinct[s] for s in slots]
+    records = [e.record for e in entries]
+    memo: dict[tuple[int, int], tuple[float, float, tuple[str, ...]]] = {}
+    # (-score, i, j, scored): (i, j) is unique, so the tuples order exactly as the key
+    # (-score, i, j) orders them and ``scored`` is never compared.
     pairs: list[tuple[float, int, int, tuple[float, float, tuple[str, ...]]]] = []
     for i in range(n):
-        rec_i = entries[i].record
+        rec_i = records[i]
+        si = slots[i]
         for j in range(i + 1, n):
-            if rec_i == entries[j].record:
+            if rec_i == records[j]:
                 continue
-            scored = _evaluate(prepared[i], prepared[j], config)
+            pk = (si, slots[j])
+            scored = memo.get(pk)
+            if scored is None:
+                scored = memo[pk] = _evaluate(distinct[si], distinct[pk[1]], config)
             if scored[0] >= scored[1]:
-                pairs.append((scored[0], i, j, scored))
-    pairs.sort(key=lambda t: (-t[0], t[1], t[2]))
+                pairs.append((-scored[0], i, j, scored))
+    pairs.sort()
     parent = list(range(n))
-    records_of: dict[int, set[int]] = {i: {entries[i].record} for i in range(n)}
+    # The records in each cluster as a bit set (bit r - lowest: record r), indexed by root.
+    lowest = min(records)
+    records_of = [1 << (r - lowest) for r in records]
     evidence: dict[int, list[_Link]] = {i: [] for i in range(n)}
+    clusters = n
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -478,27 +520,51 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
 
     def join(i: int, j: int, scored: tuple[float, float, tuple[str, ...]] | None) -> None:
         """Join i's and j's clusters unless they are one already or share a record."""
+        nonlocal clusters
         ri, rj = find(i), find(j)
         if ri == rj or records_of[ri] & records_of[rj]:
             return
         root, other = min(ri, rj), max(ri, rj)
         parent[other] = root
-        records_of[root] |= records_of.pop(other)
+        records_of[root] |= records_of[other]
         evidence[root] += evidence.pop(other)
         evidence[root].append((entries[i], entries[j], scored))
+        clusters -= 1
 
     for _, i, j, scored in pairs:
         join(i, j, scored)
+        if clusters == 1:
+            break  # every later join would be a no-op: its two ends share the one root
     # Second pass, dossier context: two registrations with the same role and agreeing names join
     # even when the birth date differs (that is then a person_conflict), provided each is the only
     # one of that role and surname in its record and SKN/BSN do not contradict. Father and son
     # in one case appear together in every record, so they are never joined this way.
     # Roles of one party differ between organisations (verdachte at the police, veroordeelde at
     # the CJIB and DJI): the suspect family counts as one role.
+    # With a single cluster left every join below is a no-op (its two ends share a root): skip it.
+    if clusters > 1:
+        _join_same_names(entries, prepared, records, find, join)
+    if clusters == 1:
+        # Every root is 0 (a join keeps the smaller root) and the members keep entry order.
+        return [_tuple_new(PersonCluster, (tuple(entries), tuple(evidence[0])))]
+    groups: dict[int, list[PersonEntry]] = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(entries[i])
+    return [_tuple_new(PersonCluster, (tuple(groups[r]), tuple(evidence.get(r, ())))) for r in sorted(groups)]
+
+
+def _join_same_names(
+    entries: Sequence[PersonEntry],
+    prepared: list[_Prepared],
+    records: list[int],
+    find: Callable[[int], int],
+    join: Callable[[int, int, tuple[float, float, tuple[str, ...]] | None], None],
+) -> None:
+    """The second pass of :func:`cluster_persons`: the only registration of a role and surname."""
     name_key = [(_role_family(e.person.role), prepared[i].name.full_surname) for i, e in enumerate(entries)]
     per_record: dict[tuple[int, tuple[Role, str]], int] = {}
-    for i, e in enumerate(entries):
-        rk = (e.record, name_key[i])
+    for i in range(len(entries)):
+        rk = (records[i], name_key[i])
         per_record[rk] = per_record.get(rk, 0) + 1
     same_name: dict[tuple[Role, str], list[int]] = {}
     for i, key in enumerate(name_key):
@@ -514,19 +580,15 @@ def cluster_persons(entries: Sequence[PersonEntry], config: ReconcileConfig) -> 
     for i, j in candidates:
         a, b = prepared[i], prepared[j]
         if (
-            entries[i].record == entries[j].record
-            or per_record[(entries[i].record, name_key[i])] != 1
-            or per_record[(entries[j].record, name_key[j])] != 1
+            records[i] == records[j]
+            or per_record[(records[i], name_key[i])] != 1
+            or per_record[(records[j], name_key[j])] != 1
             or (a.skn and b.skn and a.skn != b.skn)
             or (a.bsn and b.bsn and a.bsn != b.bsn)
             or _given_relation(a.name, b.name)[1] <= 0
         ):
             continue
         join(i, j, None)
-    groups: dict[int, list[PersonEntry]] = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(entries[i])
-    return [PersonCluster(tuple(groups[r]), tuple(evidence.get(r, ()))) for r in sorted(groups)]
 
 
 _SUSPECT_FAMILY = frozenset({Role.VERDACHTE, Role.VEROORDEELDE})
