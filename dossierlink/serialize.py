@@ -898,8 +898,9 @@ _fields: Any = operator.methodcaller("split", _US)
 
 # Events repeat: the same hearing or handover in every record that mentions it, and the same
 # dates, kinds and organisations across dossiers (in a 100k-dossier store, five in six events
-# were read before, within this table's limit). An event's text carries every field (nothing comes from its record), so equal text is
-# an equal immutable object: it is read once and shared, in a table kept across batches.
+# were read before, within this table's limit). An event's text carries every field (nothing
+# comes from its record), so equal text is an equal immutable object: it is read once and
+# shared, in a table kept across batches.
 # Persons repeat within a dossier (the same suspect as several organisations registered them):
 # shared the same way, but only for a batch (forget_shared), as they do not recur across dossiers.
 _V3_EVENTS: dict[str, Event] = {}
