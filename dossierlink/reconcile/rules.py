@@ -1218,32 +1218,20 @@ def _states(ctx: RuleContext, tables: _Tables) -> dict[str, dict[str, list[dt.da
     kind_states = tables.kind_states
     out: dict[str, dict[str, list[dt.date]]] = {}
     for org, ev in ctx.events:
-        state = kind_states.get(ev.kind)
-        if state is not None:
-            st = out.get(org)
-            if st is None:
-                st = out[org] = {}
-            dates = st.get(state)
-            if dates is None:
-                st[state] = [ev.date]
-            else:
-                dates.append(ev.date)
-        status = ev.status
-        if status:
-            found = memo.get(status)
-            if found is None:
+        found: tuple[str, ...] = ()
+        if status := ev.status:
+            found = memo.get(status) or ()
+            if status not in memo:
                 found = tuple(s for s in table.states(status) if s in relevant)
                 if len(memo) < 65536:
                     memo[status] = found
+        state = kind_states.get(ev.kind)
+        if state is not None:
+            found = (state, *found)  # the kind's state first, then what the status text names
+        if found:
+            st = out.setdefault(org, {})
             for state in found:
-                st = out.get(org)
-                if st is None:
-                    st = out[org] = {}
-                dates = st.get(state)
-                if dates is None:
-                    st[state] = [ev.date]
-                else:
-                    dates.append(ev.date)
+                st.setdefault(state, []).append(ev.date)
     return out
 
 

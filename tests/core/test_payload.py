@@ -286,16 +286,9 @@ def test_the_store_names_the_record_whose_payload_is_damaged(tmp_path: Path) -> 
         store.dossier_batch([dossier])
 
 
-def record_dict_text(record: Record) -> str:
-    return json.dumps(record_to_dict(record), sort_keys=True)
-
-
-def test_the_stores_batch_reader_gives_back_what_was_ingested_and_the_same_canonical_view(
-    tmp_path: Path, records: list[Record]
-) -> None:
-    store = Store(tmp_path / "keten.db")
-    linked = [r for r in records if r.linking_identifiers][:30]
-    for n, record in enumerate(linked):
+def add_records(store: Store, records: list[Record], *, first: int = 0) -> None:
+    """Ingest each record as its own source file (``/in/<n>``), as an adapter run would."""
+    for n, record in enumerate(records, start=first):
         store.add_source(
             path=f"/in/{n}",
             sha256=str(n).rjust(64, "0"),
@@ -306,6 +299,18 @@ def test_the_stores_batch_reader_gives_back_what_was_ingested_and_the_same_canon
             medium=record.medium.value,
             records=(record,),
         )
+
+
+def record_dict_text(record: Record) -> str:
+    return json.dumps(record_to_dict(record), sort_keys=True)
+
+
+def test_the_stores_batch_reader_gives_back_what_was_ingested_and_the_same_canonical_view(
+    tmp_path: Path, records: list[Record]
+) -> None:
+    store = Store(tmp_path / "keten.db")
+    linked = [r for r in records if r.linking_identifiers][:30]
+    add_records(store, linked)
     payloads = [r[0] for r in store.conn.execute("SELECT payload FROM records ORDER BY id")]
     assert all(p.startswith(f"{PAYLOAD_VERSION}\x1e") or p.startswith("[2,") for p in payloads)
     read = store.dossier_batch(store.live_dossier_ids())
@@ -401,17 +406,7 @@ def test_an_existing_store_of_compact_json_is_upgraded_in_place_and_reads_the_sa
 ) -> None:
     store = Store(tmp_path / "keten.db")
     linked = [r for r in records if r.linking_identifiers][:20]
-    for n, record in enumerate(linked):
-        store.add_source(
-            path=f"/in/{n}",
-            sha256=str(n).rjust(64, "0"),
-            size=1,
-            mtime=1.0,
-            adapter="test",
-            organisation=record.organisation,
-            medium=record.medium.value,
-            records=(record,),
-        )
+    add_records(store, linked)
     with store.transaction() as conn:  # as an older dossierlink wrote them
         for rid, payload in conn.execute("SELECT id, payload FROM records").fetchall():
             old = serialize._record_to_payload_v1(record_from_payload(payload))
@@ -475,16 +470,7 @@ def test_the_batch_reader_gives_each_dossier_its_records_in_the_order_they_were_
     made = []
     for n in range(6):
         record = Record("om", "digital", Provenance(f"/in/{n}", "s", "a", f"r{n}"), identifiers=ident)
-        store.add_source(
-            path=f"/in/{n}",
-            sha256=str(n).rjust(64, "0"),
-            size=1,
-            mtime=1.0,
-            adapter="test",
-            organisation="om",
-            medium="digital",
-            records=(record,),
-        )
+        add_records(store, [record], first=n)
         made.append(record)
     (dossier,) = store.live_dossier_ids()
     assert store.dossier_batch([dossier])[dossier][1] == tuple(made)
