@@ -9,9 +9,9 @@ from typing import Any
 
 import attrs
 
-from dossierlink.adapter import AdapterError, Hints
-from dossierlink.formats import DocumentFile, parse_date, read_document_file, resolve_reference
 from dossierlink.identifiers import IdentifierKind, mask_bsn
+from dossierlink.ingest.adapter import AdapterError, Hints
+from dossierlink.ingest.readers import DocumentFile, parse_date, read_document_file, resolve_reference
 from dossierlink.schema import (
     Document,
     DocumentType,

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from dossierlink.adapter import AdapterError, Hints
-from dossierlink.formats import XmlAdapter, xml_local
 from dossierlink.identifiers import IdentifierKind
+from dossierlink.ingest.adapter import AdapterError, Hints
+from dossierlink.ingest.readers import XmlAdapter, xml_local
 from dossierlink.schema import (
     Document,
     DocumentType,

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
-from dossierlink.adapter import AdapterError, Hints
-from dossierlink.formats import CsvAdapter, CsvRow, Date, Text
 from dossierlink.identifiers import IdentifierKind
+from dossierlink.ingest.adapter import AdapterError, Hints
+from dossierlink.ingest.readers import CsvAdapter, CsvRow, Date, Text
 from dossierlink.schema import Event, EventKind, Medium, Record, Role, check_organisation
 
 from ._common import RecordBuilder, person, text

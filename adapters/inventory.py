@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
-from dossierlink.adapter import Adapter, AdapterError, Hints
-from dossierlink.formats import decode_text, read_limited
 from dossierlink.identifiers import IdentifierKind, PvNumberError, parse_pv_number
+from dossierlink.ingest.adapter import Adapter, AdapterError, Hints
+from dossierlink.ingest.readers import decode_text, read_limited
 from dossierlink.paper.folders import folder_hints
 from dossierlink.schema import (
     Document,
@@ -265,7 +265,7 @@ class InventoryCsvAdapter(Adapter):
         items: list[tuple[int, InventoryEntry, Identifier | None]],
         warnings: list[str],
     ) -> Record:
-        from dossierlink.adapter import sha256_file
+        from dossierlink.ingest.adapter import sha256_file
 
         sha = hints.sha256 or sha256_file(path)
         lines = [n for n, _, _ in items]

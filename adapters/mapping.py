@@ -15,8 +15,9 @@ from typing import Any, ClassVar
 
 import attrs
 
-from dossierlink.adapter import Adapter, AdapterError, Hints
-from dossierlink.formats import (
+from dossierlink.identifiers import IdentifierKind
+from dossierlink.ingest.adapter import Adapter, AdapterError, Hints
+from dossierlink.ingest.readers import (
     Column,
     CsvAdapter,
     Text,
@@ -27,7 +28,6 @@ from dossierlink.formats import (
     xml_local,
     xml_root_name,
 )
-from dossierlink.identifiers import IdentifierKind
 from dossierlink.schema import Document, Event, EventKind, Medium, Record, Role, check_organisation
 
 from ._common import RecordBuilder, doc_type, person, text

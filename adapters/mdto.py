@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from dossierlink.adapter import AdapterError, Hints
-from dossierlink.formats import XmlAdapter, parse_datetime, xml_local
 from dossierlink.identifiers import IdentifierError, IdentifierKind, normalise
+from dossierlink.ingest.adapter import AdapterError, Hints
+from dossierlink.ingest.readers import XmlAdapter, parse_datetime, xml_local
 from dossierlink.schema import Document, DocumentType, Event, EventKind, Identifier, Medium, Record
 
 from ._common import RecordBuilder, opt_date, text

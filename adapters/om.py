@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from dossierlink.adapter import AdapterError, Hints
-from dossierlink.formats import JsonAdapter, parse_datetime
 from dossierlink.identifiers import IdentifierKind
+from dossierlink.ingest.adapter import AdapterError, Hints
+from dossierlink.ingest.readers import JsonAdapter, parse_datetime
 from dossierlink.schema import Document, Event, EventKind, Medium, Record, Role, check_organisation
 
 from ._common import RecordBuilder, attach_file, doc_type, opt_date, person, text, with_file

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
-from dossierlink.adapter import AdapterError, Hints
-from dossierlink.formats import CsvAdapter, CsvRow, Date, DateTime, Integer, Text
 from dossierlink.identifiers import IdentifierKind
+from dossierlink.ingest.adapter import AdapterError, Hints
+from dossierlink.ingest.readers import CsvAdapter, CsvRow, Date, DateTime, Integer, Text
 from dossierlink.schema import Document, Event, EventKind, Medium, Record, Role
 
 from ._common import RecordBuilder, attach_file, doc_type, person, text, with_file

@@ -17,9 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
-from dossierlink.adapter import AdapterError, Hints
-from dossierlink.formats import JsonAdapter, json_head, parse_datetime
 from dossierlink.identifiers import IdentifierError, IdentifierKind, parse_parketnummer, parse_pv_number
+from dossierlink.ingest.adapter import AdapterError, Hints
+from dossierlink.ingest.readers import JsonAdapter, json_head, parse_datetime
 from dossierlink.schema import Document, Event, EventKind, Medium, Record, Role
 
 from ._common import RecordBuilder, doc_type, opt_date, person, text

@@ -40,7 +40,7 @@ def _peak_mb() -> float:
 
 
 def phase_generate(a: dict[str, Any]) -> dict[str, Any]:
-    from dossierlink.generate import generate_chain
+    from dossierlink.synth.chain import generate_chain
 
     t = time.perf_counter()
     s = generate_chain(
@@ -104,8 +104,8 @@ CREATE INDEX records_dossier ON records(dossier_id);
 
 def phase_store(a: dict[str, Any]) -> dict[str, Any]:
     """Store.add_source on pre-extracted Records vs raw executemany of equivalent rows, one transaction."""
-    from dossierlink.adapter import Hints, identify, sha256_file
-    from dossierlink.serialize import record_to_dict
+    from dossierlink.convert import record_to_dict
+    from dossierlink.ingest.adapter import Hints, identify, sha256_file
     from dossierlink.store import Store
 
     files = sorted(p for p in Path(a["chain"], "exports").rglob("*") if p.is_file())[
@@ -314,7 +314,7 @@ def phase_scans(a: dict[str, Any]) -> dict[str, Any]:
     try:
         from dossierlink.adapters.scan import ScanAdapter
 
-        from dossierlink.adapter import Hints, sha256_file
+        from dossierlink.ingest.adapter import Hints, sha256_file
 
         adapter = ScanAdapter()
         t = time.perf_counter()

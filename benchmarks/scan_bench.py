@@ -4,7 +4,7 @@
 calls it for the scans phase. Standalone: ``python -m benchmarks.scan_bench [--size small]``.
 
 File sets: real tesseract-OCR scans (``samples/scans``; for medium and large also the issue-10
-acceptance scans made by ``dossierlink.paper.scanmaker.acceptance_scans``, cached in the temp
+acceptance scans made by ``tools.scanmaker.acceptance_scans``, cached in the temp
 folder) and every readable PDF of ``../shared/corpus/pdf`` when that folder is there. Every
 method reads the same files in the same run; rounds alternate between methods so that load from
 other processes falls on all of them, and the best round counts. Pages are the files' page
@@ -55,7 +55,7 @@ def ours_adapter(path: str) -> int:
     """The scan adapter end to end: isolated pypdf worker, splitting, identifiers, Records."""
     from dossierlink.adapters.scan import ScanAdapter
 
-    from dossierlink.adapter import Hints
+    from dossierlink.ingest.adapter import Hints
 
     records = list(ScanAdapter().extract(Path(path), Hints(organisation="rechtspraak")))
     return len(records)
@@ -98,7 +98,7 @@ def file_sets(size: str) -> dict[str, list[Path]]:
     scans = sorted(SAMPLE_SCANS.rglob("*.pdf")) if SAMPLE_SCANS.is_dir() else []
     if size in ("medium", "large"):
         try:
-            from dossierlink.paper.scanmaker import acceptance_scans, tesseract_available
+            from tools.scanmaker import acceptance_scans, tesseract_available
 
             if tesseract_available():
                 scans += list(acceptance_scans().values())

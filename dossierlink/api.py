@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from dossierlink.ingest import FileOutcome, IngestOptions, ingest_file
+from dossierlink.ingest.pipeline import FileOutcome, IngestOptions, ingest_file
 from dossierlink.privacy import Pseudonymiser, load_key
 from dossierlink.schema import Divergence, Identifier, Medium, Record
 from dossierlink.store import Store, utcnow
@@ -458,7 +458,7 @@ class Chain:
 
     def verify(self) -> VerifyResult:
         """Recompute sha256 of every ingested source still present: unchanged, changed, missing."""
-        from dossierlink.adapter import sha256_file
+        from dossierlink.ingest.adapter import sha256_file
 
         unchanged: list[str] = []
         changed: list[str] = []

@@ -140,7 +140,7 @@ class Config:
         where = f"{self.source}: " if self.source else ""
         problems = [f"{where}{p}" for p in self.problems]
         if adapters is None:
-            from dossierlink.adapter import available_adapters
+            from dossierlink.ingest.adapter import available_adapters
 
             adapters = available_adapters()
         known_orgs = set(BUILTIN_ORGANISATIONS) | set(self.organisations)

@@ -257,7 +257,7 @@ def reconcile(ctx: click.Context, all_: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
 def adapters_cmd(as_json: bool) -> None:
     """List installed adapters with organisation, formats and origin."""
-    from dossierlink.adapter import adapter_load_errors, available_adapters
+    from dossierlink.ingest.adapter import adapter_load_errors, available_adapters
 
     rows = [
         {
@@ -289,7 +289,7 @@ def adapters_cmd(as_json: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def identify_cmd(file: Path) -> None:
     """Say which adapter claims FILE, and why."""
-    from dossierlink.adapter import available_adapters
+    from dossierlink.ingest.adapter import available_adapters
 
     claims = []
     for adapter in available_adapters().values():
@@ -326,7 +326,7 @@ def divergences_cmd(
     """List divergences (default: open ones); `divergences ack ID --note ...` acknowledges one."""
     if ctx.invoked_subcommand is not None:
         return
-    from dossierlink.serialize import divergence_to_dict
+    from dossierlink.convert import divergence_to_dict
 
     items = chain_from(ctx).divergences(
         organisation=organisation,

@@ -7,9 +7,9 @@ from typing import Any
 
 import click
 
+from dossierlink.convert import divergence_to_dict, record_to_dict
 from dossierlink.identifiers import mask_bsn
-from dossierlink.serialize import divergence_to_dict, record_to_dict
-from dossierlink.views import dossier_matrix
+from dossierlink.report.matrix import dossier_matrix
 
 __all__ = ["commands"]
 

@@ -42,7 +42,7 @@ def _store(ctx: click.Context, config: Config) -> Path:
 @click.pass_context
 def sync_cmd(ctx: click.Context, once: bool, log_format: str | None, config_path: str | None) -> None:
     """Watch the configured inboxes and ingest every file once it is stable (see docs/sync.md)."""
-    from dossierlink.watch import run_sync
+    from dossierlink.sync.daemon import run_sync
 
     config = _config(ctx, config_path)
     ctx.exit(run_sync(config, _store(ctx, config), once=once, log_format=log_format))
@@ -54,7 +54,7 @@ def sync_cmd(ctx: click.Context, once: bool, log_format: str | None, config_path
 @click.pass_context
 def status_cmd(ctx: click.Context, as_json: bool, config_path: str | None) -> None:
     """Per inbox: pending, in flight, last ingested, quarantined (with reasons); last reconcile."""
-    from dossierlink.sync_state import gather_status, render_status
+    from dossierlink.sync.state import gather_status, render_status
 
     config = _config(ctx, config_path)
     status: dict[str, Any] = gather_status(_store(ctx, config), config)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dossierlink.paper.fingerprint import (
+from dossierlink.fingerprint import (
     CONTAINED_THRESHOLD,
     SAME_TEXT_THRESHOLD,
     fingerprint,

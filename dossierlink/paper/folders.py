@@ -6,8 +6,8 @@ from pathlib import Path
 
 import attrs
 
-from dossierlink.adapter import Hints
 from dossierlink.identifiers import IdentifierError, parse_parketnummer
+from dossierlink.ingest.adapter import Hints
 from dossierlink.schema import BUILTIN_ORGANISATIONS, check_organisation
 
 __all__ = ["DEFAULT_FOLDER_PATTERN", "FolderHints", "folder_hints"]

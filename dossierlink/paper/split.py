@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 import attrs
 
+from dossierlink.fingerprint import fingerprint
 from dossierlink.identifiers import IdentifierError, PvNumber, find_parketnummers, find_pv_numbers, parse_ecli
-from dossierlink.paper.fingerprint import fingerprint
 from dossierlink.paper.labels import find_dossier_page, find_page_label, label_gaps
 from dossierlink.paper.reader import PdfSummary
 from dossierlink.schema import DocumentType

@@ -7,16 +7,16 @@ or why a near candidate was not.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import importlib
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import attrs
 from rapidfuzz import fuzz
 
+from dossierlink.fingerprint import fingerprint_containment as _containment
+from dossierlink.fingerprint import fingerprint_similarity as _similarity
 from dossierlink.reconcile.config import ReconcileConfig
 from dossierlink.reconcile.keys import NormalisedKey, normalise_document_key
 from dossierlink.schema import Document, DocumentType, InventoryAction, InventoryEntry, Medium, Record
@@ -59,7 +59,7 @@ _HEX = frozenset("0123456789abcdef")
 
 
 def _local_similarity(a: str, b: str) -> float:
-    """Fallback when dossierlink.paper offers none: bitwise for equal-length hex, else fuzzy text."""
+    """Values that are not dossierlink fingerprints: bitwise for equal-length hex, else fuzzy text."""
     if a == b:
         return 1.0
     la, lb = a.lower(), b.lower()
@@ -69,53 +69,27 @@ def _local_similarity(a: str, b: str) -> float:
     return float(fuzz.ratio(a, b)) / 100.0
 
 
-@functools.cache
-def _paper_similarity() -> Callable[[str, str], float] | None:
-    try:
-        paper = importlib.import_module("dossierlink.paper")
-    except Exception:  # the paper package may be absent or still being written
-        return None
-    sim = getattr(paper, "fingerprint_similarity", None)
-    return sim if callable(sim) else None
-
-
-@functools.cache
-def _paper_containment() -> Callable[[str, str], float] | None:
-    try:
-        paper = importlib.import_module("dossierlink.paper")
-    except Exception:  # the paper package may be absent or still being written
-        return None
-    fn = getattr(paper, "fingerprint_containment", None)
-    return fn if callable(fn) else None
-
-
 def fingerprint_containment(part: str, whole: str) -> float | None:
     """Share of ``part``'s text that ``whole`` also holds (a scan that lost pages: near 1).
 
-    None when dossierlink.paper offers no containment measure or cannot decode the values.
+    None when the values are not dossierlink text fingerprints (an adapter's own hash, say).
     """
     if part == whole:
         return 1.0
-    fn = _paper_containment()
-    if fn is None:
-        return None
     try:
-        return max(0.0, min(1.0, float(fn(part, whole))))
-    except Exception:
+        return max(0.0, min(1.0, float(_containment(part, whole))))
+    except ValueError:
         return None
 
 
 def fingerprint_similarity(a: str, b: str) -> float:
-    """Similarity 0..1 of two text fingerprints (dossierlink.paper's measure when it is there)."""
+    """Similarity 0..1 of two text fingerprints; values of another encoding are compared as text."""
     if a == b:
         return 1.0
-    sim = _paper_similarity()
-    if sim is not None:
-        try:
-            return max(0.0, min(1.0, float(sim(a, b))))
-        except Exception:
-            pass
-    return _local_similarity(a, b)
+    try:
+        return max(0.0, min(1.0, float(_similarity(a, b))))
+    except ValueError:
+        return _local_similarity(a, b)
 
 
 _MEDIUM_LABEL = {m: m.value for m in Medium}

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import attrs
 
 from dossierlink.schema import Document, Event, Identifier, Person, Record
-from dossierlink.serialize import CANONICAL_ORDER_VERSION, known_canonical
+from dossierlink.store.payload import CANONICAL_ORDER_VERSION, known_canonical
 
 __all__ = ["CANONICAL_ORDER_VERSION", "DossierView", "canonical_permutations", "record_sort_key"]
 
@@ -211,7 +211,7 @@ def canonical_permutations(r: Record) -> tuple[tuple[int, ...] | None, ...]:
     For each, the canonical order as indices into the record's own order, or None when that is
     already canonical. The store keeps these with a record (tagged with CANONICAL_ORDER_VERSION),
     so reading a dossier for reconciliation need not sort again. Bump CANONICAL_ORDER_VERSION in
-    ``dossierlink.serialize`` whenever the order defined here changes.
+    ``dossierlink.store.payload`` whenever the order defined here changes.
     """
     return (
         _permutation(r.identifiers, _ident_key),

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dossierlink.adapter import Adapter, Hints, get_adapter, sha256_file
+from dossierlink.ingest.adapter import Adapter, Hints, get_adapter, sha256_file
 from dossierlink.schema import Record
 
 REPO = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dossierlink.adapter import AdapterError, get_adapter
-from dossierlink.formats import SkippedSource, decode_text, detect_delimiter, load_json, parse_date
+from dossierlink.ingest.adapter import AdapterError, get_adapter
+from dossierlink.ingest.readers import SkippedSource, decode_text, detect_delimiter, load_json, parse_date
 from dossierlink.schema import DocumentType, Record
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,7 +32,7 @@ def write(tmp: Path, name: str, content: str | bytes) -> Path:
 
 
 def errors(adapter: str, path: Path, **options: object) -> AdapterError:
-    from dossierlink.adapter import Hints
+    from dossierlink.ingest.adapter import Hints
 
     with pytest.raises(AdapterError) as info:
         list(get_adapter(adapter).extract(path, Hints(options=options)))
@@ -222,7 +222,7 @@ def test_a_paginated_zgw_document_list_gives_a_record_per_document(
 
 
 def test_no_two_adapters_claim_the_same_sample(samples: Path) -> None:
-    from dossierlink.adapter import available_adapters
+    from dossierlink.ingest.adapter import available_adapters
 
     for p in sorted(x for x in samples.rglob("*") if x.is_file() and x.suffix != ".toml"):
         claims = [a.name for a in available_adapters().values() if a.identify(p)]
@@ -230,7 +230,7 @@ def test_no_two_adapters_claim_the_same_sample(samples: Path) -> None:
 
 
 def test_identify_never_raises_on_garbage(tmp_path: Path) -> None:
-    from dossierlink.adapter import available_adapters
+    from dossierlink.ingest.adapter import available_adapters
 
     files = [
         write(tmp_path, n, c) for n, c in (("a.csv", b"\x00\xff" * 100), ("b.xml", b"<"), ("c.json", b"{"))

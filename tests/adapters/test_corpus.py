@@ -8,8 +8,8 @@ from pathlib import Path
 import defusedxml.ElementTree as ET
 import pytest
 
-from dossierlink.adapter import identify
 from dossierlink.identifiers import IdentifierError, IdentifierKind, parse_parketnummer
+from dossierlink.ingest.adapter import identify
 from dossierlink.schema import DocumentType, EventKind, Record
 
 pytestmark = pytest.mark.corpus

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from dossierlink.convert import record_to_dict
 from dossierlink.schema import Record
-from dossierlink.serialize import record_to_dict
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from dossierlink.adapters.mapping import MappingAdapter, MappingError, load_mapping
 
-from dossierlink.adapter import AdapterError, identify
+from dossierlink.ingest.adapter import AdapterError, identify
 from dossierlink.schema import DocumentType, EventKind, Record
 
 GOOD = """

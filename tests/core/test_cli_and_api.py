@@ -139,7 +139,8 @@ def test_a_store_from_an_earlier_version_is_upgraded_and_reads_the_same(tmp_path
     import json
     import sqlite3
 
-    from dossierlink.serialize import record_from_payload, record_to_dict
+    from dossierlink.convert import record_to_dict
+    from dossierlink.store.payload import record_from_payload
 
     db = tmp_path / "keten.db"
     code, _, err = run("--db", str(db), "ingest", str(SAMPLES / "exports"))

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dossierlink import serialize
-from dossierlink.adapter import Hints, identify
+from dossierlink.convert import record_from_dict, record_to_dict
+from dossierlink.ingest.adapter import Hints, identify
 from dossierlink.reconcile import view as view_module
 from dossierlink.reconcile.view import DossierView
 from dossierlink.schema import (
@@ -29,18 +29,17 @@ from dossierlink.schema import (
     Record,
     Role,
 )
-from dossierlink.serialize import (
+from dossierlink.store import Store, StoreError
+from dossierlink.store import payload as serialize
+from dossierlink.store.payload import (
     CANONICAL_ORDER_VERSION,
     PAYLOAD_VERSION,
     PayloadError,
     forget_canonical,
     known_canonical,
-    record_from_dict,
     record_from_payload,
-    record_to_dict,
     record_to_payload,
 )
-from dossierlink.store import Store, StoreError
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"

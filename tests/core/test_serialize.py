@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dossierlink.adapter import Hints, identify
-from dossierlink.serialize import record_from_dict, record_from_payload, record_to_dict, record_to_payload
+from dossierlink.convert import record_from_dict, record_to_dict
+from dossierlink.ingest.adapter import Hints, identify
+from dossierlink.store.payload import record_from_payload, record_to_payload
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dossierlink.generate import DIVERGENCE_KINDS, build_case, generate_chain, make_bsn, plan_case
 from dossierlink.identifiers import is_valid_bsn, parse_parketnummer, parse_pv_number
+from dossierlink.synth.chain import DIVERGENCE_KINDS, build_case, generate_chain, make_bsn, plan_case
 
 
 def _tree_hash(root: Path) -> str:
@@ -180,7 +180,7 @@ def test_the_generated_exports_ingest_without_quarantine(small_chain: Path, tmp_
     problems = [f"{o.path}: {o.reason}" for o in summary.rejected]
     # Formats whose adapter is not installed yet are reported, not failed on, by the benchmark;
     # every export in a format with an adapter must be ingested.
-    from dossierlink.adapter import available_adapters
+    from dossierlink.ingest.adapter import available_adapters
 
     names = set(available_adapters())
     expected_missing = [p for p in problems if "inhoudsopgave" in p and "inventory" not in names]

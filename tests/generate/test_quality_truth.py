@@ -8,9 +8,9 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from dossierlink.generate import DEFAULT_NOW, _owner_of, generate_chain, plan_case
-from dossierlink.generate_paper import document_text
-from dossierlink.paper.fingerprint import fingerprint, fingerprint_containment, fingerprint_similarity
+from dossierlink.fingerprint import fingerprint, fingerprint_containment, fingerprint_similarity
+from dossierlink.synth.chain import DEFAULT_NOW, _owner_of, generate_chain, plan_case
+from dossierlink.synth.paper import document_text
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 
@@ -56,7 +56,7 @@ def test_a_parketnummer_typo_at_the_police_is_never_another_cases_number() -> No
 def test_two_detentions_on_one_day_never_share_a_registratienummer(tmp_path: Path) -> None:
     # Cases 12 069 and 72 069 were both locked up on 10-12-2022: "index modulo 10 000" gave both
     # DJI-2022-1210-2069, and that shared number merged two unrelated dossiers.
-    from dossierlink.generate_exports import ExportWriter
+    from dossierlink.synth.exports import ExportWriter
 
     writer = ExportWriter(tmp_path, now=DEFAULT_NOW)
     cases = [plan_case(i, 1, divergence_rate=0.1, scans=0.002) for i in (12_069, 72_069)]
@@ -79,7 +79,7 @@ def test_two_holders_scans_of_one_stuk_are_two_files(tmp_path: Path) -> None:
 def test_the_oms_export_refers_to_its_dms_file_of_every_stuk_of_a_scanned_case(tmp_path: Path) -> None:
     from dossierlink.adapters.om import OmJsonAdapter
 
-    from dossierlink.adapter import Hints
+    from dossierlink.ingest.adapter import Hints
 
     generate_chain(tmp_path, dossiers=20, seed=1, divergence_rate=0.0, scans=1.0)
     export = tmp_path / "chain/exports/om/zaken-00001.json"
@@ -141,8 +141,8 @@ def test_a_strafbeschikking_changed_after_its_print_shows_the_change_in_the_oms_
     # no system could see that the paper copy predates the current version.
     from dossierlink.adapters.om import OmJsonAdapter
 
-    from dossierlink.adapter import Hints
-    from dossierlink.generate_exports import ExportWriter
+    from dossierlink.ingest.adapter import Hints
+    from dossierlink.synth.exports import ExportWriter
 
     case = next(
         c

@@ -161,7 +161,7 @@ class Maker:
 
     def base(self, name: str, folder: Path) -> Path | None:
         """A good input for adapter ``name`` in ``folder``: generated, else a sample, else a corpus file."""
-        from dossierlink.adapter import available_adapters
+        from dossierlink.ingest.adapter import available_adapters
 
         folder.mkdir(parents=True, exist_ok=True)
         if name == "politie":

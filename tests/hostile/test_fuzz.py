@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from dossierlink import identifiers as ids
-from dossierlink.adapter import AdapterError, Hints, available_adapters
+from dossierlink.ingest.adapter import AdapterError, Hints, available_adapters
 
 SLOW_OK = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
@@ -159,7 +159,7 @@ date_like = st.one_of(
 
 @given(raw=date_like)
 def test_dates_parse_or_raise_value_error(raw: str) -> None:
-    from dossierlink.formats import parse_date, parse_datetime
+    from dossierlink.ingest.readers import parse_date, parse_datetime
 
     for parse in (parse_date, parse_datetime):
         try:
@@ -170,14 +170,14 @@ def test_dates_parse_or_raise_value_error(raw: str) -> None:
 
 @given(sample=st.text(max_size=500))
 def test_delimiter_detection_always_answers(sample: str) -> None:
-    from dossierlink.formats import detect_delimiter
+    from dossierlink.ingest.readers import detect_delimiter
 
     assert len(detect_delimiter(sample)) == 1
 
 
 @given(data=st.binary(max_size=2000))
 def test_decoding_raises_only_adapter_errors(data: bytes) -> None:
-    from dossierlink.formats import decode_text
+    from dossierlink.ingest.readers import decode_text
 
     for enc in (None, "utf-8-sig"):
         try:
@@ -221,7 +221,7 @@ def _bsn(seed: int) -> str:
     ).map("/".join)
 )
 def test_a_resolved_document_reference_never_leaves_its_jail(ref: str) -> None:
-    from dossierlink.formats import resolve_reference
+    from dossierlink.ingest.readers import resolve_reference
 
     with tempfile.TemporaryDirectory() as tmp:
         jail = Path(tmp) / "export"
@@ -240,7 +240,7 @@ def test_a_resolved_document_reference_never_leaves_its_jail(ref: str) -> None:
 
 
 def test_a_document_reference_with_a_nul_byte_is_a_warning(tmp_path: Path) -> None:
-    from dossierlink.formats import resolve_reference
+    from dossierlink.ingest.readers import resolve_reference
 
     found, problem = resolve_reference(tmp_path / "export.csv", "stuk\x00.pdf", tmp_path)
     assert found is None and problem
@@ -249,7 +249,7 @@ def test_a_document_reference_with_a_nul_byte_is_a_warning(tmp_path: Path) -> No
 @given(data=st.binary(max_size=3000))
 @SLOW_OK
 def test_json_and_xml_readers_raise_only_adapter_errors(data: bytes) -> None:
-    from dossierlink.formats import load_json, parse_xml, xml_root_name
+    from dossierlink.ingest.readers import load_json, parse_xml, xml_root_name
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in"
@@ -356,7 +356,7 @@ def _extract_contract(name: str, data: bytes, suffix: str, root: Path) -> None:
 
 
 def test_an_xml_export_declaring_an_unknown_encoding_is_an_adapter_error(tmp_path: Path) -> None:
-    from dossierlink.formats import parse_xml
+    from dossierlink.ingest.readers import parse_xml
 
     path = tmp_path / "export.xml"
     path.write_bytes(b'<?xml version="1.0" encoding="f-8"?><open-rechtspraak/>')

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from dossierlink.adapter import Adapter, available_adapters
+from dossierlink.ingest.adapter import Adapter, available_adapters
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
@@ -269,7 +269,7 @@ def _with_cell(good: Path, adapter: Adapter, value: str) -> bytes:
     import csv
     import io
 
-    from dossierlink.formats import Text, detect_delimiter
+    from dossierlink.ingest.readers import Text, detect_delimiter
 
     text = good.read_text(encoding="utf-8-sig")
     delim = detect_delimiter(text[:4096])

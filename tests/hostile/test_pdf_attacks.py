@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dossierlink.adapter import available_adapters
+from dossierlink.ingest.adapter import available_adapters
 
 BOMBS = [
     "flate_bomb",

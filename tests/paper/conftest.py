@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dossierlink.adapter import Hints
+from dossierlink.ingest.adapter import Hints
 from dossierlink.schema import Record
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,7 +18,7 @@ CORPUS_PDF = REPO.parent / "shared" / "corpus" / "pdf"
 @pytest.fixture(scope="session")
 def samples() -> Path:
     if not (SAMPLES / "scans").is_dir():
-        pytest.skip("samples/scans is missing: run python -m dossierlink.paper.scanmaker samples")
+        pytest.skip("samples/scans is missing: run python -m tools.scanmaker samples")
     return SAMPLES
 
 
@@ -57,7 +57,7 @@ def corpus_pdf() -> Path:
 @pytest.fixture(scope="session")
 def real_ocr_scans() -> dict[str, Path]:
     """Issue 10's acceptance scans, OCR'd by tesseract once and cached in the temp folder by recipe."""
-    from dossierlink.paper.scanmaker import acceptance_scans, tesseract_available
+    from tools.scanmaker import acceptance_scans, tesseract_available
 
     if not tesseract_available():
         pytest.skip("tesseract with the Dutch model (tesseract-ocr-nld) and pdftoppm are not installed")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from dossierlink.adapters.scan import ScanAdapter
 
-from dossierlink.adapter import AdapterError, Hints
+from dossierlink.ingest.adapter import AdapterError, Hints
 from dossierlink.paper import PdfError, read_pdf_isolated
 
 pytestmark = pytest.mark.corpus

@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from dossierlink.paper import fingerprint, fingerprint_containment, fingerprint_similarity, same_text
-from dossierlink.paper.scanmaker import CASES, _ocr_noise, document_pages
+from tools.scanmaker import CASES, _ocr_noise, document_pages
 
 
 def _text(spec_key: str = "C", version: int = 1) -> str:

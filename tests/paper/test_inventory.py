@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from dossierlink.adapters.inventory import InventoryCsvAdapter
 
-from dossierlink.adapter import AdapterError, Hints
+from dossierlink.ingest.adapter import AdapterError, Hints
 from dossierlink.schema import DocumentType, InventoryAction
 
 

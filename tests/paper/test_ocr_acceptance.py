@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from dossierlink.adapters.scan import ScanAdapter
 
-from dossierlink.adapter import Hints
 from dossierlink.identifiers import IdentifierKind
+from dossierlink.ingest.adapter import Hints
 from dossierlink.paper import find_page_label, read_pdf_isolated
-from dossierlink.paper.scanmaker import acceptance_spec
 from dossierlink.reconcile import DossierView, ReconcileConfig, reconcile_dossier
 from dossierlink.schema import DivergenceKind, Record
+from tools.scanmaker import acceptance_spec
 
 pytestmark = pytest.mark.ocr
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from dossierlink.adapter import AdapterError
+from dossierlink.ingest.adapter import AdapterError
 from dossierlink.paper import PdfError, PdfLimits, read_pdf, read_pdf_isolated
-from dossierlink.paper.scanmaker import CASES, document_pages, make_text_scan, render_document
+from tools.scanmaker import CASES, document_pages, make_text_scan, render_document
 
 
 @pytest.fixture

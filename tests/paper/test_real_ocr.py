@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from dossierlink.adapters.scan import ScanAdapter
 
-from dossierlink.adapter import Hints
+from dossierlink.ingest.adapter import Hints
 from dossierlink.paper.ocr import ocr_available
-from dossierlink.paper.scanmaker import tesseract_available
+from tools.scanmaker import tesseract_available
 
 pytestmark = pytest.mark.ocr
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from dossierlink.adapters.scan import ScanAdapter
 
-from dossierlink.adapter import AdapterError, Hints
+from dossierlink.ingest.adapter import AdapterError, Hints
 from dossierlink.paper import fingerprint_containment, fingerprint_similarity, read_pdf, same_text
 from dossierlink.schema import DocumentType, Medium, Record
 
@@ -167,7 +167,7 @@ def test_a_truncated_scan_is_an_adapter_error_naming_the_file(samples: Path, tmp
 
 
 def test_the_courts_scan_of_a_vonnis_is_keyed_by_the_ecli_it_prints(tmp_path: Path) -> None:
-    from dossierlink.paper.scanmaker import Page, render_pages
+    from tools.scanmaker import Page, render_pages
 
     pdf = render_pages(
         [
@@ -190,7 +190,7 @@ def test_the_courts_scan_of_a_vonnis_is_keyed_by_the_ecli_it_prints(tmp_path: Pa
 
 
 def test_a_misprinted_ecli_falls_back_to_the_kenmerk(tmp_path: Path) -> None:
-    from dossierlink.paper.scanmaker import Page, render_pages
+    from tools.scanmaker import Page, render_pages
 
     pdf = render_pages(
         [

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from dossierlink.config import Config
-from dossierlink.sync_worker import Job, Result
-from dossierlink.watch import SyncDaemon
+from dossierlink.sync.daemon import SyncDaemon
+from dossierlink.sync.worker import Job, Result
 
 REPO = Path(__file__).resolve().parents[2]
 

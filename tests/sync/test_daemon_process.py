@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from dossierlink.adapter import available_adapters
+from dossierlink.ingest.adapter import available_adapters
 
 from .conftest import REPO, politie_csv, wait_until, write_atomically
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dossierlink.sync_state import LockHeld, read_status
+from dossierlink.sync.state import LockHeld, read_status
 
 from .conftest import FakeIngest, ThreadDaemon, make_config, wait_until, write_atomically, write_slowly
 
@@ -233,7 +233,7 @@ class _NoInotify:
         self.err = err
 
     def __call__(self, inbox: Any, mode: str) -> Any:
-        from dossierlink.watch import default_observer
+        from dossierlink.sync.daemon import default_observer
 
         observer = default_observer(inbox, mode)
         if mode == "native":
@@ -278,7 +278,7 @@ def test_an_inbox_whose_folder_disappears_is_watched_again_when_it_returns(tmp_p
 def test_a_second_daemon_on_the_same_store_is_refused(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     with ThreadDaemon(config, FakeIngest()):
-        from dossierlink.watch import SyncDaemon
+        from dossierlink.sync.daemon import SyncDaemon
 
         second = SyncDaemon(config, config.store_path, ingest_fn=FakeIngest(), install_signals=False)
         with pytest.raises(LockHeld) as info:

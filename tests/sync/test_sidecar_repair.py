@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import dossierlink
-from dossierlink.watch import SyncDaemon
+from dossierlink.sync.daemon import SyncDaemon
 
 from .conftest import make_config
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dossierlink.sync_fs import filesystem_type, scrub
-from dossierlink.sync_stability import Signature, StabilityTracker
+from dossierlink.sync.files import filesystem_type, scrub
+from dossierlink.sync.stability import Signature, StabilityTracker
 
 
 class World:

@@ -39,7 +39,8 @@ from typing import Any
 import attrs
 
 from dossierlink.config import Config, InboxConfig
-from dossierlink.sync_fs import (
+from dossierlink.store.ledger import Ledger
+from dossierlink.sync.files import (
     NETWORK_FILESYSTEMS,
     archive_file,
     filesystem_type,
@@ -49,9 +50,9 @@ from dossierlink.sync_fs import (
     scrub,
     symlink_escapes,
 )
-from dossierlink.sync_stability import StabilityTracker, Verdict
-from dossierlink.sync_state import DaemonLock, Ledger, LockHeld, now_iso, write_status
-from dossierlink.sync_worker import Job, Result, init_worker, run_job, warm
+from dossierlink.sync.stability import StabilityTracker, Verdict
+from dossierlink.sync.state import DaemonLock, LockHeld, now_iso, write_status
+from dossierlink.sync.worker import Job, Result, init_worker, run_job, warm
 
 __all__ = ["EXIT_LOCKED", "IngestFn", "LockHeld", "SyncDaemon", "configure_logging", "run_sync"]
 
@@ -352,7 +353,7 @@ class SyncDaemon:
         # Not plain fork: the daemon has threads, and a child must not inherit the lock's fd. The
         # forkserver is a fresh interpreter that imports dossierlink once and forks workers from it.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["dossierlink.sync_preload"])
+        context.set_forkserver_preload(["dossierlink.sync.preload"])
         pool = cf.ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
@@ -809,7 +810,7 @@ class SyncDaemon:
             if isinstance(self.executor, cf.ProcessPoolExecutor) and getattr(self.executor, "_broken", False):
                 self._renew_executor()
         except Exception as exc:  # the ingest function itself failed (test doubles, bugs)
-            from dossierlink.sync_worker import is_transient
+            from dossierlink.sync.worker import is_transient
 
             status = "retry" if is_transient(exc) else "error"
             result = Result(str(pending.path), status, f"{type(exc).__name__}: {exc}")

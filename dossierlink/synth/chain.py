@@ -954,7 +954,7 @@ def generate_chain(
     shard_size: int = 1000,
 ) -> GenerateSummary:
     """Write a synthetic chain of ``dossiers`` cases under ``out`` (see the module docstring)."""
-    from dossierlink.generate_exports import ExportWriter
+    from dossierlink.synth.exports import ExportWriter
 
     if dossiers < 0:
         raise ValueError(f"--dossiers must be 0 or more, not {dossiers}.")

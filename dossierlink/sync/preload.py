@@ -12,8 +12,8 @@ import contextlib
 
 import dossierlink.api  # sqlite-utils (and pandas), the store, ingest
 import dossierlink.reconcile
-import dossierlink.sync_worker  # noqa: F401  (the worker's own module)
-from dossierlink.adapter import available_adapters
+import dossierlink.sync.worker  # noqa: F401  (the worker's own module)
+from dossierlink.ingest.adapter import available_adapters
 
 with contextlib.suppress(Exception):  # a broken plug-in is the first file's problem, not the server's
     available_adapters()

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from dossierlink.generate import COURTS, Case, DocCopy, Holding, Step
+from dossierlink.synth.chain import COURTS, Case, DocCopy, Holding, Step
 
 __all__ = ["ZGW_RSIN", "ExportWriter"]
 
@@ -127,7 +127,7 @@ class ExportWriter:
 
     def write_paper(self, tag: str, holdings: dict[str, list[tuple[Case, Holding]]]) -> None:
         """Paper inventories and scans: filled in by generate_paper (formats of the paper engineer)."""
-        from dossierlink.generate_paper import write_paper
+        from dossierlink.synth.paper import write_paper
 
         write_paper(self, tag, holdings)
 

@@ -8,7 +8,7 @@ An adapter for a new CSV export is mostly a declaration (as in beangulp's ``csvb
         datum = Date("Datum", fmt="%d-%m-%Y")
         paginas = Integer("Aantal pagina's", required=False)
 
-Every reader raises :class:`~dossierlink.adapter.AdapterError` naming the file, the line or
+Every reader raises :class:`~dossierlink.ingest.adapter.AdapterError` naming the file, the line or
 element and the problem: empty or oversized files, wrong encodings, missing columns,
 truncated rows, spreadsheet formulas, DTDs and entities in XML, JSON nested too deeply.
 """
@@ -26,7 +26,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from dossierlink.adapter import Adapter, AdapterError, SkippedSource
+from dossierlink.ingest.adapter import Adapter, AdapterError, SkippedSource
 
 __all__ = [
     "DATE_FORMATS",
@@ -637,7 +637,7 @@ def read_document_file(path: Path) -> tuple[DocumentFile | None, str | None]:
     """
     reader = _pdf_reader()
     if reader is None:
-        from dossierlink.adapter import sha256_file
+        from dossierlink.ingest.adapter import sha256_file
 
         return DocumentFile(path, None, sha256_file(path), None, None), (
             f"document file {path.name}: the PDF reader is not available; only its sha256 was read"

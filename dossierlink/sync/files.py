@@ -10,7 +10,7 @@ import shutil
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from dossierlink.quarantine import free_name, quarantine_file, safe_label, scrub
+from dossierlink.ingest.quarantine import free_name, quarantine_file, safe_label, scrub
 
 __all__ = [
     "NETWORK_FILESYSTEMS",

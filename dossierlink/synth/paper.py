@@ -13,10 +13,10 @@ import random
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from dossierlink.generate import Case, DocCopy, Holding
+from dossierlink.synth.chain import Case, DocCopy, Holding
 
 if TYPE_CHECKING:
-    from dossierlink.generate_exports import ExportWriter
+    from dossierlink.synth.exports import ExportWriter
 
 __all__ = ["document_text", "minimal_pdf", "write_paper"]
 
@@ -166,7 +166,7 @@ def original_name(doc: DocCopy) -> str:
 
 def write_paper(writer: ExportWriter, tag: str, holdings: dict[str, list[tuple[Case, Holding]]]) -> None:
     """Inventories for every paper dossier, scans and the digital originals they are compared with."""
-    from dossierlink.generate_inventory import inventory_csv
+    from dossierlink.synth.inventory import inventory_csv
 
     for org in ("om", "rechtspraak"):
         items = [(c, h) for c, h in holdings.get(org, []) if h.paper is not None]

@@ -60,7 +60,7 @@ class Result:
 
 def is_transient(exc: BaseException) -> bool:
     """True for errors that may pass: database locked/busy, a locked file, a full disk."""
-    from dossierlink.ingest import TransientError
+    from dossierlink.ingest.pipeline import TransientError
 
     if isinstance(exc, TransientError):
         return True
@@ -107,7 +107,7 @@ def init_worker(store: str, config: Any) -> None:
 def warm() -> int:
     """Make the pool start its processes, and each load what the first file would, before it arrives."""
     with contextlib.suppress(Exception):  # warming is an optimisation: a failure shows on the first file
-        from dossierlink.adapter import available_adapters
+        from dossierlink.ingest.adapter import available_adapters
 
         available_adapters()
         if _chain is not None:

@@ -21,7 +21,7 @@ from sqlite_utils.migrations import Migrations
 
 from dossierlink.identifiers import LINKING_KINDS, IdentifierError, IdentifierKind, normalise
 from dossierlink.schema import Divergence, Identifier, Record, Status
-from dossierlink.serialize import (
+from dossierlink.store.payload import (
     CANONICAL_ORDER_VERSION,
     PAYLOAD_VERSION,
     PayloadError,

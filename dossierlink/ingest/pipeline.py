@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from dossierlink.adapter import Adapter, AdapterError, Hints, SkippedSource, identify, sha256_file
+from dossierlink.ingest.adapter import Adapter, AdapterError, Hints, SkippedSource, identify, sha256_file
 from dossierlink.privacy import Pseudonymiser, mask_bsns
 from dossierlink.schema import Medium, Record
 from dossierlink.store import Store, utcnow
@@ -291,7 +291,7 @@ def write_quarantine(
     path: Path, folder: Path, outcome: FileOutcome, *, now: dt.datetime, attempts: int = 1
 ) -> Path | None:
     """Copy a rejected file into ``folder/ingest/`` with a ``.error.json`` sidecar (original untouched)."""
-    from dossierlink.quarantine import quarantine_file
+    from dossierlink.ingest.quarantine import quarantine_file
 
     details = {
         "reason": outcome.reason,

@@ -3,7 +3,7 @@
 Dev/test tool, not runtime code: fpdf2, pillow, pdftoppm (poppler-utils) and tesseract are
 imported or called only inside the functions that need them.
 
-    python -m dossierlink.paper.scanmaker samples [--root DIR] [--fast]
+    python -m tools.scanmaker samples [--root DIR] [--fast]
 
 regenerates ``samples/documents`` and ``samples/scans`` for the five fixed chain cases
 (A-E, see :data:`CASES`). The function API (:func:`render_document`, :func:`make_scan`,
@@ -825,7 +825,7 @@ def acceptance_scans(cache_root: Path | None = None, *, scan_dpi: int = 300) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dossierlink.paper.scanmaker", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.scanmaker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     samples = sub.add_parser("samples", help="regenerate samples/documents and samples/scans")
     samples.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2] / "samples")

@@ -2,8 +2,7 @@
 
 - ``<store>.sync.lock``: ``fcntl.flock`` held for the daemon's life; its text names the holder.
 - ``<store>.sync-status.json``: a small snapshot rewritten atomically (temporary file + rename).
-- the ledger: the store's ``sources`` table (path, size, mtime, sha256, status), read-only here;
-  ``Chain.ingest_file`` writes it.
+- the ledger (``dossierlink.store.ledger``): which versions of which files are settled.
 """
 
 from __future__ import annotations
@@ -15,23 +14,20 @@ import getpass
 import json
 import os
 import socket
-import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from dossierlink.store.ledger import Ledger
+
 __all__ = [
-    "FINAL_STATUSES",
     "DaemonLock",
-    "Ledger",
     "LockHeld",
     "lock_path",
     "read_status",
     "status_path",
     "write_status",
 ]
-
-FINAL_STATUSES = ("ingested", "duplicate", "quarantined")
 
 
 def lock_path(store: Path) -> Path:
@@ -137,127 +133,6 @@ def read_status(store: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _same_mtime(stored: Any, mtime: float) -> bool:
-    if isinstance(stored, int | float):
-        return abs(float(stored) - mtime) < 1e-3
-    if isinstance(stored, str):
-        try:
-            return abs(float(stored) - mtime) < 1e-3
-        except ValueError:
-            pass
-        try:
-            return abs(dt.datetime.fromisoformat(stored).timestamp() - mtime) < 1e-3
-        except ValueError:
-            return False
-    return False
-
-
-class Ledger:
-    """Read-only view of the store's ``sources`` table: which (path, size, mtime) are settled."""
-
-    def __init__(self, store: Path) -> None:
-        self.store = store
-        self._conn: sqlite3.Connection | None = None
-
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._conn is None:
-            if not self.store.exists():
-                return None
-            try:
-                conn = sqlite3.connect(f"file:{self.store}?mode=ro", uri=True, timeout=5.0)
-                conn.row_factory = sqlite3.Row
-            except sqlite3.Error:
-                return None
-            self._conn = conn
-        return self._conn
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    def _rows(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        conn = self._connect()
-        if conn is None:
-            return []
-        try:
-            return list(conn.execute(sql, tuple(params)))
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc) or "no such column" in str(exc):
-                return []
-            raise
-
-    def settled(self, path: Path, size: int, mtime: float) -> str | None:
-        """The final status of this exact version of ``path`` (same size and mtime), or None."""
-        marks = ",".join("?" * len(FINAL_STATUSES))
-        for row in self._rows(
-            f"SELECT size, mtime, status FROM sources WHERE path = ? AND status IN ({marks})",
-            (str(path), *FINAL_STATUSES),
-        ):
-            if row["size"] == size and _same_mtime(row["mtime"], mtime):
-                return str(row["status"])
-        return None
-
-    def settled_under(self, root: Path) -> dict[str, list[tuple[int, Any]]]:
-        """Every settled (size, mtime) per path below ``root``: one query for a whole scan."""
-        marks = ",".join("?" * len(FINAL_STATUSES))
-        prefix = str(root).rstrip("/") + "/"
-        found: dict[str, list[tuple[int, Any]]] = {}
-        for row in self._rows(
-            f"SELECT path, size, mtime FROM sources WHERE status IN ({marks}) AND substr(path, 1, ?) = ?",
-            (*FINAL_STATUSES, len(prefix), prefix),
-        ):
-            found.setdefault(str(row["path"]), []).append((row["size"], row["mtime"]))
-        return found
-
-    def quarantined_under(self, root: Path) -> list[dict[str, Any]]:
-        """Path, size, mtime, adapter and error of every file below ``root`` settled as quarantined."""
-        prefix = str(root).rstrip("/") + "/"
-        return [
-            dict(row)
-            for row in self._rows(
-                "SELECT path, size, mtime, adapter, error, attempts FROM sources "
-                "WHERE status = 'quarantined' AND substr(path, 1, ?) = ?",
-                (len(prefix), prefix),
-            )
-        ]
-
-    @staticmethod
-    def is_settled(known: Mapping[str, list[tuple[int, Any]]], path: Path, size: int, mtime: float) -> bool:
-        return any(s == size and _same_mtime(m, mtime) for s, m in known.get(str(path), ()))
-
-    def summary_under(self, root: Path, *, limit: int = 10) -> dict[str, Any]:
-        """Counts by status, the last ingested file and the latest quarantined ones below ``root``."""
-        prefix = str(root).rstrip("/") + "/"
-        where = "substr(path, 1, ?) = ?"
-        args = (len(prefix), prefix)
-        counts = {
-            str(r["status"]): int(r["n"])
-            for r in self._rows(
-                f"SELECT status, count(*) AS n FROM sources WHERE {where} GROUP BY status", args
-            )
-        }
-        last = self._rows(
-            f"SELECT path, status, ingested_at FROM sources WHERE {where} AND status IN ('ingested', 'duplicate') "
-            "ORDER BY ingested_at DESC, id DESC LIMIT 1",
-            args,
-        )
-        quarantined = self._rows(
-            f"SELECT path, error, attempts, adapter FROM sources WHERE {where} AND status = 'quarantined' "
-            "ORDER BY id DESC LIMIT ?",
-            (*args, limit),
-        )
-        return {
-            "counts": counts,
-            "last_ingested": dict(last[0]) if last else None,
-            "quarantined": [dict(r) for r in quarantined],
-        }
-
-    def last_reconcile(self) -> str | None:
-        rows = self._rows("SELECT max(finished_at) AS at FROM runs WHERE kind LIKE '%reconcile%'")
-        return str(rows[0]["at"]) if rows and rows[0]["at"] else None
-
-
 def gather_status(store: Path, config: Any = None) -> dict[str, Any]:
     """What ``dossierlink status`` shows: the daemon's own snapshot joined with the ledger, per inbox.
 
@@ -321,7 +196,7 @@ def gather_status(store: Path, config: Any = None) -> dict[str, Any]:
 
 
 def _scrub(text: str) -> str:
-    from dossierlink.sync_fs import scrub
+    from dossierlink.sync.files import scrub
 
     return scrub(text)
 

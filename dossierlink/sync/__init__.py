@@ -1,0 +1,1 @@
+"""The ``dossierlink sync`` daemon: event intake, stability, the worker pool, quarantine and the status file."""

@@ -1,0 +1,1 @@
+"""The synthetic chain generator behind ``dossierlink samples generate`` (with its known truth)."""

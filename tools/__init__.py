@@ -1,0 +1,1 @@
+"""Developer tools (not installed): the scan maker for test and sample scans."""
