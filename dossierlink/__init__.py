@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from dossierlink._version import __version__
+from dossierlink.api import Chain, open
 
 __all__ = ["Chain", "__version__", "open"]
-
-from dossierlink.api import Chain, open

@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from dossierlink import __version__
+from dossierlink._version import __version__
 from dossierlink.report.actions import action
 from dossierlink.report.indicators import UNRESOLVED, Analysis, OrganisationIndicator, dossier_label
 from dossierlink.report.messages import fmt_date, fmt_num, fmt_pct, t, tn
