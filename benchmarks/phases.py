@@ -40,7 +40,7 @@ def _peak_mb() -> float:
 
 
 def phase_generate(a: dict[str, Any]) -> dict[str, Any]:
-    from dossierlink.synth.chain import generate_chain
+    from dossierlink.synth import generate_chain
 
     t = time.perf_counter()
     s = generate_chain(

@@ -22,7 +22,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from dossierlink.synth.chain import DIVERGENCE_KINDS
+from dossierlink.synth import DIVERGENCE_KINDS
 
 KINDS = DIVERGENCE_KINDS  # the generator injects exactly the schema's kinds
 

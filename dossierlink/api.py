@@ -23,7 +23,18 @@ from dossierlink.privacy import Pseudonymiser, load_key
 from dossierlink.schema import Divergence, Identifier, Medium, Record
 from dossierlink.store import Store, utcnow
 
-__all__ = ["Chain", "DossierDetail", "IngestSummary", "ReconcileSummary", "VerifyResult", "open"]
+__all__ = [
+    "Chain",
+    "DossierDetail",
+    "IngestSummary",
+    "ReconcileSummary",
+    "VerifyResult",
+    "adapters_claiming",
+    "iter_files",
+    "masked_divergence_dict",
+    "open",
+    "save_report",
+]
 
 DEFAULT_DB = "dossierlink.db"
 RECONCILE_BATCH = 500
@@ -67,6 +78,26 @@ class DossierDetail:
     divergences: tuple[Divergence, ...]
     merged_from: tuple[int, ...] = ()
 
+    def to_dict(self, *, reveal: bool = False) -> dict[str, Any]:
+        """The case as JSON-ready data; persons' BSNs and birth dates masked unless ``reveal``."""
+        from dossierlink.convert import divergence_to_dict, record_to_dict
+        from dossierlink.identifiers import mask_bsn
+
+        out: dict[str, Any] = {
+            "dossier_id": self.dossier_id,
+            "identifiers": [{"kind": i.kind.value, "value": i.value} for i in self.identifiers],
+            "records": [record_to_dict(r) for r in self.records],
+            "divergences": [divergence_to_dict(d) for d in self.divergences],
+        }
+        if not reveal:
+            for rec in out["records"]:
+                for p in rec["persons"]:
+                    if p.get("bsn"):
+                        p["bsn"] = mask_bsn(p["bsn"])
+                    if p.get("geboortedatum"):
+                        p["geboortedatum"] = "****-**-**"
+        return out
+
 
 @attrs.frozen
 class VerifyResult:
@@ -83,7 +114,7 @@ class VerifyResult:
 _NOT_EXPORTS = (".toml",)
 
 
-def _iter_files(paths: Iterable[str | Path], root: str | Path | None = None) -> Iterator[tuple[Path, Path]]:
+def iter_files(paths: Iterable[str | Path], root: str | Path | None = None) -> Iterator[tuple[Path, Path]]:
     """(file, root) for every file under the given paths, sorted; hidden files and TOML skipped.
 
     ``root`` is the jail that references inside exports must stay in (default: the folder
@@ -100,6 +131,38 @@ def _iter_files(paths: Iterable[str | Path], root: str | Path | None = None) -> 
                     yield sub, Path(root) if root else path
         else:
             yield path, Path(root) if root else path.parent
+
+
+def adapters_claiming(path: str | Path) -> list[Any]:
+    """The installed adapters whose ``identify`` claims the file (one, when the format is clear)."""
+    from dossierlink.ingest.adapter import available_adapters
+
+    claims = []
+    for adapter in available_adapters().values():
+        try:
+            if adapter.identify(Path(path)):
+                claims.append(adapter)
+        except Exception:  # identify must never raise; a broken one is simply not a claim
+            continue
+    return claims
+
+
+def masked_divergence_dict(divergence: Divergence) -> dict[str, Any]:
+    """A divergence as JSON-ready data for a list: BSNs (and a person's dates) masked, no details."""
+    from dossierlink.convert import divergence_to_dict
+    from dossierlink.report.privacy import mask_divergence
+
+    row = divergence_to_dict(mask_divergence(divergence))
+    row.pop("details", None)
+    return row
+
+
+def save_report(path: str | Path, text: str, *, revealed: bool) -> None:
+    """Write a rendered report; an unmasked (``revealed``) one is readable by its owner only."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    fd = os.open(path, flags, 0o600 if revealed else 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
 
 
 class Chain:
@@ -202,7 +265,7 @@ class Chain:
         outcomes: list[FileOutcome] = []
         touched: set[int] = set()
         base = self._ingest_options(adapter, organisation, medium, options, quarantine, self._pseudonymiser())
-        for file, file_root in _iter_files(paths, root):
+        for file, file_root in iter_files(paths, root):
             outcome = ingest_file(self.store, file, attrs.evolve(base, root=file_root), now=now)
             outcomes.append(outcome)
             touched.update(outcome.dossier_ids)
@@ -381,13 +444,21 @@ class Chain:
         names.update({str(k): str(v) for k, v in self.section("organisations").items()})
         return names
 
-    def ambition(self) -> Any:
+    def ambition(self, *, on_problem: Callable[[str], None] | None = None) -> Any:
+        """The chain's ambition from the ``[chain]`` table.
+
+        A bad value raises ValueError; with ``on_problem``, each problem is passed to it instead
+        (one sentence) and the value's default is used, so a report still runs.
+        """
         from dossierlink.report import Ambition
 
         errors: list[str] = []
         ambition = Ambition.from_mapping(self.section("chain"), errors)
         if errors:
-            raise ValueError("The [chain] configuration is wrong: " + " ".join(errors))
+            if on_problem is None:
+                raise ValueError("The [chain] configuration is wrong: " + " ".join(errors))
+            for problem in errors:
+                on_problem(problem)
         return ambition
 
     def report(self, **options: Any) -> str:
@@ -407,10 +478,17 @@ class Chain:
         color: bool = False,
         log: bool = True,
         output: str = "stdout",
+        on_problem: Callable[[str], None] | None = None,
         **filters: Any,
     ) -> tuple[str, bool]:
-        """The report and whether anything open is at or over ``fail_on``."""
-        from dossierlink.report import describe, make_report
+        """The report and whether anything open is at or over ``fail_on``.
+
+        ``filters``: organisation, kind, severity, status (each one value or several) and since.
+        ``log=False`` leaves the disclosure to the caller (:meth:`log_report`, once the report
+        is written, so a report that failed to be written is not logged as disclosed).
+        ``on_problem``: see :meth:`ambition`.
+        """
+        from dossierlink.report import make_report
 
         text, over = make_report(
             self.db,
@@ -420,22 +498,39 @@ class Chain:
             reveal=reveal,
             recipient=recipient,
             now=now,
-            ambition=self.ambition(),
+            ambition=self.ambition(on_problem=on_problem),
             fail_on=fail_on,
             color=color,
             organisation_names=self.organisation_names(),
             **filters,
         )
         if log:
-            self.log_disclosure(
-                what=describe(level, filters),
-                level=level,
-                fmt=fmt,
-                revealed=reveal,
-                recipient=recipient,
-                output=output,
+            self.log_report(
+                level=level, fmt=fmt, reveal=reveal, recipient=recipient, output=output, **filters
             )
         return text, over
+
+    def log_report(
+        self,
+        *,
+        level: str,
+        fmt: str,
+        reveal: bool,
+        recipient: str | None = None,
+        output: str = "stdout",
+        **filters: Any,
+    ) -> dict[str, Any]:
+        """Record that a report left the store, described by its level and the filters given."""
+        from dossierlink.report import describe
+
+        return self.log_disclosure(
+            what=describe(level, filters),
+            level=level,
+            fmt=fmt,
+            revealed=reveal,
+            recipient=recipient,
+            output=output,
+        )
 
     def log_disclosure(
         self,
@@ -453,6 +548,18 @@ class Chain:
         return record_disclosure(
             self.db, what=what, level=level, fmt=fmt, recipient=recipient, revealed=revealed, output=output
         )
+
+    def disclosures(self) -> list[dict[str, Any]]:
+        """Every report and export that left the store, oldest first."""
+        from dossierlink.report.disclosure import list_disclosures
+
+        return list_disclosures(self.db)
+
+    def verify_disclosures(self) -> list[str]:
+        """Problems in the disclosure log's hash chain, one sentence each; [] when intact."""
+        from dossierlink.report.disclosure import verify_disclosures
+
+        return verify_disclosures(self.db)
 
     # --- fixity ----------------------------------------------------------------------------
 

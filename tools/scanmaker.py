@@ -1,13 +1,17 @@
 """Make sample processtukken: digital originals (fpdf2) and scans of their prints (pillow + tesseract).
 
-Dev/test tool, not runtime code: fpdf2, pillow, pdftoppm (poppler-utils) and tesseract are
-imported or called only inside the functions that need them.
+Dev/test tool, not installed (the wheel holds ``dossierlink`` only): fpdf2, pillow, pdftoppm
+(poppler-utils) and tesseract are imported or called only inside the functions that need them.
+Run from the source folder:
 
     python -m tools.scanmaker samples [--root DIR] [--fast]
 
 regenerates ``samples/documents`` and ``samples/scans`` for the five fixed chain cases
 (A-E, see :data:`CASES`). The function API (:func:`render_document`, :func:`make_scan`,
-:func:`make_text_scan`) is what tests and benchmarks reuse.
+:func:`make_text_scan`) is what tests and benchmarks reuse; :func:`acceptance_scans` makes the
+300 dpi real-OCR scans of the scan reader's acceptance tests, :func:`build_ocr_scans` the 150 dpi
+page-image scans of the fast text reader's tests (tesseract's own PDF renderer, its
+GlyphLessFont per page or shared by all pages).
 """
 
 from __future__ import annotations
@@ -30,13 +34,19 @@ import attrs
 
 __all__ = [
     "CASES",
+    "OCR_SCANS",
     "Case",
     "DocumentSpec",
     "Page",
+    "acceptance_scans",
+    "build_ocr_scans",
     "document_pages",
     "generate_samples",
+    "make_multipage_ocr_scan",
+    "make_ocr_scan",
     "make_scan",
     "make_text_scan",
+    "ocr_noise",
     "render_document",
     "render_pages",
     "separator_page",
@@ -358,9 +368,13 @@ def printed(
 # --- scanning ------------------------------------------------------------------------------
 
 
-def tesseract_available() -> bool:
-    """True when tesseract with the Dutch model and pdftoppm are installed."""
-    if shutil.which("tesseract") is None or shutil.which("pdftoppm") is None:
+def tesseract_available(*, pdftoppm: bool = True) -> bool:
+    """True when tesseract with the Dutch model (and, unless ``pdftoppm=False``, pdftoppm) is installed.
+
+    Printing and scanning a page (:func:`make_scan`) rasterises with pdftoppm; the page-image
+    scans (:func:`make_ocr_scan`) draw their images with pillow and need tesseract only.
+    """
+    if shutil.which("tesseract") is None or (pdftoppm and shutil.which("pdftoppm") is None):
         return False
     out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, check=False)
     return "nld" in out.stdout.split()
@@ -486,7 +500,7 @@ def make_scan(
 _OCR_SWAPS = {"0": "O", "1": "l", "i": "l", "e": "c", "n": "m", "a": "o", "5": "S", "8": "B"}
 
 
-def _ocr_noise(text: str, rate: float, rng: random.Random) -> str:
+def ocr_noise(text: str, rate: float, rng: random.Random) -> str:
     if rate <= 0:
         return text
     return "".join(_OCR_SWAPS[c] if c in _OCR_SWAPS and rng.random() < rate else c for c in text)
@@ -510,9 +524,9 @@ def make_text_scan(
             continue
         kept.append(
             Page(
-                header=tuple(_ocr_noise(s, noise, rng) for s in page.header),
-                blocks=tuple((st, _ocr_noise(s, noise, rng)) for st, s in page.blocks),
-                footer=tuple(_ocr_noise(s, noise, rng) for s in page.footer),
+                header=tuple(ocr_noise(s, noise, rng) for s in page.header),
+                blocks=tuple((st, ocr_noise(s, noise, rng)) for st, s in page.blocks),
+                footer=tuple(ocr_noise(s, noise, rng) for s in page.footer),
             )
         )
     return render_pages(kept, path, created=scanned)
@@ -824,11 +838,213 @@ def acceptance_scans(cache_root: Path | None = None, *, scan_dpi: int = 300) -> 
     return paths
 
 
+# --- page-image OCR scans (the fast text reader's tests) --------------------------------------
+
+# These scans are page images drawn with pillow and OCR'd by tesseract's own PDF renderer, so
+# the text layer is exactly what tesseract writes: a GlyphLessFont per page (one run per page,
+# merged with pypdf) or one font shared by all pages (one run over all images).
+OCR_DPI = 150
+_A4_PX = (round(8.27 * OCR_DPI), round(11.69 * OCR_DPI))
+# One OpenMP thread per tesseract run, pages in parallel: 3x faster than tesseract's own threading here.
+_OCR_WORKERS = max(1, min(4, os.cpu_count() or 1))
+_FONT_CANDIDATES = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf",
+)
+
+_ZINNEN = (
+    "Op {datum} omstreeks 14.35 uur bevond ik, verbalisant, mij in uniform gekleed en met",
+    "surveillance belast op de openbare weg, de Coolsingel te Rotterdam.",
+    "Aldaar zag ik een persoon die later bleek te zijn genaamd Jan van den Berg,",
+    "geboren op 12 maart 1987 te Schiedam, hierna te noemen de verdachte.",
+    "Ik hoorde de aangever zeggen dat de verdachte zijn fiets had weggenomen.",
+    "De aangever verklaarde dat hij geen toestemming had gegeven aan de verdachte.",
+    "Ik heb de verdachte staande gehouden en naar zijn identiteitsbewijs gevraagd.",
+    "Hierop toonde hij een rijbewijs met nummer 5123456789 dat op zijn naam stond.",
+    "De verdachte werd om 14.52 uur aangehouden ter zake van diefstal (artikel 310 Sr).",
+    "Hij werd overgebracht naar het politiebureau Zuidplein voor verder onderzoek.",
+    "Van de inbeslagneming is een kennisgeving van inbeslagneming opgemaakt.",
+    "De fiets, een zwarte Gazelle, is teruggegeven aan de rechthebbende eigenaar.",
+    "Waarvan door mij is opgemaakt dit proces-verbaal, dat ik sloot en ondertekende",
+    "op ambtseed te Rotterdam op {datum}.",
+)
+
+
+def _image_font(size: int) -> Any:
+    from PIL import ImageFont
+
+    for candidate in _FONT_CANDIDATES:
+        if Path(candidate).exists():
+            return ImageFont.truetype(candidate, size)
+    return ImageFont.load_default(size=size)
+
+
+def pv_page_lines(pv_number: str, parketnummer: str, page: int, pages: int, seed: int) -> list[str]:
+    """The lines of one page of a proces-verbaal van bevindingen."""
+    rng = random.Random(seed)
+    datum = f"{rng.randint(1, 28)} {rng.choice(['januari', 'februari', 'maart', 'april'])} 2023"
+    lines = [
+        "POLITIE EENHEID ROTTERDAM",
+        "District Rijnmond-Noord, basisteam Centrum",
+        "",
+        "PROCES-VERBAAL VAN BEVINDINGEN",
+        f"Proces-verbaalnummer: {pv_number}",
+        f"Parketnummer: {parketnummer}",
+        "",
+    ]
+    body = [z.format(datum=datum) for z in _ZINNEN]
+    rng.shuffle(body)
+    lines.extend(body)
+    lines.extend(body[: rng.randint(6, 12)])
+    lines.extend(["", f"Pagina {page} van {pages}"])
+    return lines
+
+
+def render_page_image(lines: Sequence[str], seed: int) -> Any:
+    """Text lines on an A4 page image with slight skew and noise, like a desk scanner."""
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(seed)
+    image = Image.new("L", _A4_PX, 255)
+    draw = ImageDraw.Draw(image)
+    font = _image_font(round(OCR_DPI * 0.15))
+    y = round(OCR_DPI * 0.9)
+    for line in lines:
+        draw.text((round(OCR_DPI * 0.8), y), line, fill=rng.randint(0, 40), font=font)
+        y += round(OCR_DPI * 0.26)
+    image = image.rotate(rng.uniform(-0.8, 0.8), resample=Image.Resampling.BILINEAR, fillcolor=255)
+    noise = Image.effect_noise(_A4_PX, 18).point(lambda v: 255 if v > 110 else 200)
+    image = Image.composite(image, noise, image.point(lambda v: 255 if v < 200 else 0))
+    return image.filter(ImageFilter.GaussianBlur(0.4))
+
+
+def _ocr_page_pdf(image: Any, workdir: Path, name: str) -> Path:
+    """OCR one page image with tesseract's PDF renderer; return the one-page PDF."""
+    png = workdir / f"{name}.png"
+    image.save(png, dpi=(OCR_DPI, OCR_DPI))
+    base = workdir / name
+    subprocess.run(
+        ["tesseract", str(png), str(base), "-l", "nld", "--dpi", str(OCR_DPI), "pdf"],
+        check=True,
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
+    return base.with_suffix(".pdf")
+
+
+def make_ocr_scan(
+    target: Path,
+    pv_number: str = "PL01A1 2023014223-6",
+    parketnummer: str = "10/600040-23",
+    pages: int = 3,
+    seed: int = 1,
+    drop: Sequence[int] = (),
+) -> Path:
+    """Write a page-image scan of a proces-verbaal, one tesseract run per page; pages in ``drop`` (1-based) are lost."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pypdf import PdfReader, PdfWriter
+
+    with tempfile.TemporaryDirectory(prefix="scanmaker-") as tmp:
+        workdir = Path(tmp)
+
+        def one(page: int) -> Path:
+            lines = pv_page_lines(pv_number, parketnummer, page, pages, seed * 1000 + page)
+            return _ocr_page_pdf(render_page_image(lines, seed * 1000 + page), workdir, f"p{page:03d}")
+
+        kept = [page for page in range(1, pages + 1) if page not in drop]
+        with ThreadPoolExecutor(_OCR_WORKERS) as pool:
+            pdfs = list(pool.map(one, kept))
+        writer = PdfWriter()
+        for pdf in pdfs:
+            writer.append(PdfReader(pdf))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as out:
+            writer.write(out)
+    return target
+
+
+def make_multipage_ocr_scan(target: Path, pages: int = 4, seed: int = 7) -> Path:
+    """One tesseract run over several page images: all pages share one GlyphLessFont object."""
+    with tempfile.TemporaryDirectory(prefix="scanmaker-") as tmp:
+        workdir = Path(tmp)
+        listing = workdir / "pages.txt"
+        names = []
+        for page in range(1, pages + 1):
+            lines = pv_page_lines("PL07B3 2023123456-1", "13/123456-22", page, pages, seed * 1000 + page)
+            png = workdir / f"p{page:03d}.png"
+            render_page_image(lines, seed * 1000 + page).save(png, dpi=(OCR_DPI, OCR_DPI))
+            names.append(str(png))
+        listing.write_text("\n".join(names) + "\n")
+        subprocess.run(
+            ["tesseract", str(listing), str(workdir / "out"), "-l", "nld", "--dpi", str(OCR_DPI), "pdf"],
+            check=True,
+            capture_output=True,
+            timeout=300,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(workdir / "out.pdf", target)
+    return target
+
+
+# name -> keyword arguments of make_ocr_scan (None: make_multipage_ocr_scan, one tesseract run)
+OCR_SCANS: dict[str, dict[str, Any] | None] = {
+    "pv_complete": {
+        "pv_number": "PL01A1 2023014223-6",
+        "parketnummer": "10/600040-23",
+        "pages": 3,
+        "seed": 1,
+    },
+    "pv_lost_last_page": {
+        "pv_number": "PL01A1 2023014223-6",
+        "parketnummer": "10/600040-23",
+        "pages": 3,
+        "seed": 2,
+        "drop": (3,),
+    },
+    "pv_shared_font": None,
+}
+
+
+def build_ocr_scans(cache_root: Path | None = None) -> dict[str, Path]:
+    """Make (or reuse) the :data:`OCR_SCANS`; returns name -> PDF path.
+
+    The cache folder is named by a hash of the code that draws and OCRs the pages, the scans'
+    arguments and tesseract's version: reruns skip the OCR, a change regenerates.
+    """
+    import inspect
+
+    version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=False).stdout
+    made_by = (pv_page_lines, render_page_image, _ocr_page_pdf, make_ocr_scan, make_multipage_ocr_scan)
+    recipe = repr(_ZINNEN) + "".join(inspect.getsource(f) for f in made_by) + repr(OCR_SCANS)
+    digest = hashlib.sha256(recipe.encode() + version.encode())
+    folder = (cache_root or Path(tempfile.gettempdir())) / f"dossierlink-ocr-scans-{digest.hexdigest()[:16]}"
+    paths = {name: folder / f"{name}.pdf" for name in OCR_SCANS}
+    if all(path.exists() for path in paths.values()):
+        return paths
+    work = Path(tempfile.mkdtemp(prefix="dossierlink-ocr-build-"))
+    try:
+        for name, kwargs in OCR_SCANS.items():
+            if kwargs is None:
+                make_multipage_ocr_scan(work / f"{name}.pdf", pages=4)
+            else:
+                make_ocr_scan(work / f"{name}.pdf", **kwargs)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, path in paths.items():
+            os.replace(work / f"{name}.pdf", path)  # atomic: a parallel run never sees half a file
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return paths
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.scanmaker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     samples = sub.add_parser("samples", help="regenerate samples/documents and samples/scans")
-    samples.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[2] / "samples")
+    samples.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1] / "samples")
     samples.add_argument("--fast", action="store_true", help="fpdf2 text scans, no tesseract")
     args = parser.parse_args(argv)
     ocr = not args.fast

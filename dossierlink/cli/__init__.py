@@ -1,8 +1,12 @@
-"""The ``dossierlink`` command: a thin click skin over :mod:`dossierlink.api` (no logic here)."""
+"""The ``dossierlink`` command: a thin click skin over :mod:`dossierlink.api` (no logic here).
+
+Each command parses its options, calls a :class:`~dossierlink.api.Chain` method or a public
+function of :mod:`dossierlink.api`, and prints the result; the commands of ``report``, ``sync``,
+``samples``, ``demo`` and ``dossier`` live in their own modules, registered below by name.
+"""
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -15,22 +19,14 @@ from typing import Any, NoReturn
 import click
 
 from dossierlink import __version__
-from dossierlink.api import DEFAULT_DB, Chain
+from dossierlink.api import DEFAULT_DB, Chain, adapters_claiming, iter_files, masked_divergence_dict
+from dossierlink.cli import demo, dossier, report, samples, sync
 from dossierlink.privacy import mask_bsns
 from dossierlink.store import StoreError
 
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-# Subcommand modules owned by other parts of the code; each exposes ``commands``.
-_COMMAND_MODULES = (
-    "dossierlink.cli.report",
-    "dossierlink.cli.sync",
-    "dossierlink.cli.samples",
-    "dossierlink.cli.demo",
-    "dossierlink.cli.dossier",
-)
 
 
 class UserError(click.ClickException):
@@ -210,7 +206,7 @@ def ingest(
             bar.update(1)
 
     # Counting walks the tree once more: only worth it when a progress bar is shown.
-    files = sum(1 for _ in _count_files(paths)) if show_bar else 0
+    files = sum(1 for _ in iter_files(paths)) if show_bar else 0
     with click.progressbar(length=files, label="Ingesting", file=sys.stderr, hidden=not show_bar) as bar:
         summary = chain.ingest(
             paths,
@@ -233,12 +229,6 @@ def ingest(
     )
     if summary.quarantined:
         ctx.exit(EXIT_USAGE)
-
-
-def _count_files(paths: tuple[Path, ...]) -> Any:
-    from dossierlink.api import _iter_files
-
-    return _iter_files(paths)
 
 
 @main.command()
@@ -289,15 +279,7 @@ def adapters_cmd(as_json: bool) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def identify_cmd(file: Path) -> None:
     """Say which adapter claims FILE, and why."""
-    from dossierlink.ingest.adapter import available_adapters
-
-    claims = []
-    for adapter in available_adapters().values():
-        try:
-            if adapter.identify(file):
-                claims.append(adapter)
-        except Exception:  # identify must never raise; a broken one is simply not a claim
-            continue
+    claims = adapters_claiming(file)
     if not claims:
         raise UserError(f"{file}: no adapter recognises this file; see `dossierlink adapters`.")
     for a in claims:
@@ -326,8 +308,6 @@ def divergences_cmd(
     """List divergences (default: open ones); `divergences ack ID --note ...` acknowledges one."""
     if ctx.invoked_subcommand is not None:
         return
-    from dossierlink.convert import divergence_to_dict
-
     items = chain_from(ctx).divergences(
         organisation=organisation,
         kind=kind,
@@ -336,14 +316,7 @@ def divergences_cmd(
         dossier=dossier,
     )
     if as_json:
-        from dossierlink.report.privacy import mask_divergence
-
-        out = []
-        for d in items:
-            row = divergence_to_dict(mask_divergence(d))
-            row.pop("details", None)
-            out.append(row)
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+        click.echo(json.dumps([masked_divergence_dict(d) for d in items], indent=2, ensure_ascii=False))
         return
     for d in items:
         ids = ", ".join(i.value for i in d.identifiers if i.kind.value == "parketnummer") or (
@@ -406,19 +379,9 @@ def stats(ctx: click.Context) -> None:
         click.echo(f"{k:<18} {v}")
 
 
-def _register_subcommands() -> None:
-    for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # that part is not installed
-            raise
-        for command in getattr(module, "commands", []):
-            main.add_command(command)
-
-
-_register_subcommands()
+for _module in (report, sync, samples, demo, dossier):
+    for _command in _module.commands:
+        main.add_command(_command)
 
 
 def run() -> None:  # pragma: no cover - console entry point alias

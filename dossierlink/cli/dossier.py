@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 
-from dossierlink.convert import divergence_to_dict, record_to_dict
 from dossierlink.identifiers import mask_bsn
 from dossierlink.report.matrix import dossier_matrix
 
@@ -30,20 +29,7 @@ def dossier_cmd(ctx: click.Context, identifier: str, as_json: bool, reveal: bool
             what=f"dossier {identifier}", level="dossier", fmt="json" if as_json else "text", revealed=True
         )
     if as_json:
-        out = {
-            "dossier_id": detail.dossier_id,
-            "identifiers": [{"kind": i.kind.value, "value": i.value} for i in detail.identifiers],
-            "records": [record_to_dict(r) for r in detail.records],
-            "divergences": [divergence_to_dict(d) for d in detail.divergences],
-        }
-        if not reveal:
-            for rec in out["records"]:
-                for p in rec["persons"]:
-                    if p.get("bsn"):
-                        p["bsn"] = mask_bsn(p["bsn"])
-                    if p.get("geboortedatum"):
-                        p["geboortedatum"] = "****-**-**"
-        click.echo(json.dumps(out, indent=2, ensure_ascii=False, default=str))
+        click.echo(json.dumps(detail.to_dict(reveal=reveal), indent=2, ensure_ascii=False, default=str))
         return
     echo = click.echo
     ids = ", ".join(f"{i.kind.value} {i.value}" for i in detail.identifiers)

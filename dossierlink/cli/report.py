@@ -1,29 +1,17 @@
-"""The `dossierlink report` and `dossierlink disclosures` commands: options in, library calls out."""
+"""The `dossierlink report` and `dossierlink disclosures` commands: options in, Chain calls out."""
 
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 
-from dossierlink.report import (
-    FORMATS,
-    LANGS,
-    LEVELS,
-    Ambition,
-    ReportDataError,
-    list_disclosures,
-    make_report,
-    record_disclosure,
-    verify_disclosures,
-)
-from dossierlink.report import describe as describe_report
+from dossierlink.api import Chain, save_report
+from dossierlink.report import FORMATS, LANGS, LEVELS, ReportDataError
 from dossierlink.schema import DivergenceKind, Severity, Status
 
 __all__ = ["commands", "disclosures_cmd", "report_cmd"]
@@ -38,35 +26,18 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
-def _chain(ctx: click.Context) -> Any:
-    obj = ctx.obj or {}
-    factory = obj.get("chain") if isinstance(obj, Mapping) else None
+def _chain(ctx: click.Context) -> Chain:
+    factory: Callable[..., Chain] | None = (ctx.obj or {}).get("chain")
     if factory is None:
         raise BadInput("no store is open: run the command through `dossierlink`, which opens the store.")
     try:
-        try:
-            return factory(create=False)  # a report never creates an empty store
-        except TypeError:
-            return factory()
+        return factory(create=False)  # a report never creates an empty store
     except (OSError, sqlite3.DatabaseError, ValueError) as exc:
         raise BadInput(f"the store could not be opened: {exc}") from exc
 
 
-def _chain_settings(chain: Any) -> tuple[Ambition, Mapping[str, str] | None]:
-    """The ambition from the [chain] table and the organisations' names, from the chain's config."""
-    section: Any = None
-    if callable(getattr(chain, "section", None)):
-        section = chain.section("chain")
-    if section is None:
-        section = getattr(getattr(chain, "config", None), "chain_section", None)
-    errors: list[str] = []
-    ambition = Ambition.from_mapping(section if isinstance(section, Mapping) else {}, errors)
-    for problem in errors:
-        click.echo(f"warning: {problem}", err=True)
-    names: Any = None
-    if callable(getattr(chain, "organisation_names", None)):
-        names = chain.organisation_names()
-    return ambition, names if isinstance(names, Mapping) else None
+def _warn(problem: str) -> None:
+    click.echo(f"warning: {problem}", err=True)
 
 
 def _many(values: tuple[str, ...]) -> list[str] | None:
@@ -124,24 +95,23 @@ def report_cmd(
         output = Path(DEFAULT_HTML)
     use_color = color if color is not None else (output is None and sys.stdout.isatty())
     chain = _chain(ctx)
-    ambition, names = _chain_settings(chain)
     try:
-        text, over = make_report(
-            chain.db,
+        # Logged below, once the report is written: a report that failed to be written was not disclosed.
+        text, over = chain.report_with_status(
             level=level,
             fmt=fmt,
             lang=lang,
             reveal=reveal,
             recipient=recipient,
+            fail_on=fail_on,
+            color=use_color,
+            log=False,
+            on_problem=_warn,
             organisation=_many(organisation),
             kind=_many(kind),
             severity=_many(severity),
             status=_many(status),
             since=since,
-            ambition=ambition,
-            fail_on=fail_on,
-            color=use_color,
-            organisation_names=names,
         )
     except ReportDataError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -153,36 +123,24 @@ def report_cmd(
         target = "stdout"
     else:
         try:
-            _write(output, text, private=reveal)
+            save_report(output, text, revealed=reveal)
         except OSError as exc:
             raise BadInput(f"{output}: the report could not be written: {exc.strerror or exc}.") from exc
         target = str(output)
         click.echo(f"report written to {output}", err=True)
-    filters = {
-        "organisation": ",".join(organisation),
-        "kind": ",".join(kind),
-        "severity": ",".join(severity),
-        "status": ",".join(status),
-        "since": since or "",
-    }
-    record_disclosure(
-        chain.db,
-        what=describe_report(level, filters),
+    chain.log_report(
         level=level,
         fmt=fmt,
+        reveal=reveal,
         recipient=recipient,
-        revealed=reveal,
         output=target,
+        organisation=",".join(organisation),
+        kind=",".join(kind),
+        severity=",".join(severity),
+        status=",".join(status),
+        since=since or "",
     )
     ctx.exit(1 if over else 0)
-
-
-def _write(path: Path, text: str, *, private: bool) -> None:
-    """Write the report; an unmasked one is readable by its owner only."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    fd = os.open(path, flags, 0o600 if private else 0o644)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
 
 
 @click.command("disclosures")
@@ -193,8 +151,8 @@ def disclosures_cmd(ctx: click.Context, fmt: str, verify: bool) -> None:
     """List every report that left the store: when, who, what, for whom (Wjsg art. 39j)."""
     chain = _chain(ctx)
     try:
-        entries = list_disclosures(chain.db)
-        problems = verify_disclosures(chain.db) if verify else []
+        entries = chain.disclosures()
+        problems = chain.verify_disclosures() if verify else []
     except sqlite3.DatabaseError as exc:
         raise BadInput(f"the disclosure log could not be read: {exc}") from exc
     if fmt == "json":

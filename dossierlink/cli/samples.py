@@ -1,4 +1,4 @@
-"""``dossierlink samples generate``: a synthetic chain with injected divergences (logic in dossierlink.synth.chain)."""
+"""``dossierlink samples generate``: a synthetic chain with injected divergences (logic in dossierlink.synth)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dossierlink.synth.chain import DEFAULT_NOW, generate_chain
+from dossierlink.synth import DEFAULT_NOW, generate_chain
 
 __all__ = ["commands", "samples_group"]
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
-from pathlib import Path
+from collections.abc import Iterable, Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
-from dossierlink.synth.chain import COURTS, Case, DocCopy, Holding, Step
+from dossierlink.synth.model import Case, Holding, Step, court_name
+from dossierlink.synth.output import ChainFiles
 
-__all__ = ["ZGW_RSIN", "ExportWriter"]
+__all__ = ["ZGW_RSIN", "ExportFormats", "write_exports"]
 
 ZGW_RSIN = {"rechtspraak": "999990032"}
 _ZGW_BASE = "https://zaken.rechtspraak.example/zaken/api/v1"
@@ -59,77 +59,52 @@ def _csv_cell(value: str, sep: str) -> str:
     return value
 
 
-class ExportWriter:
-    """Writes shards of cases below ``root`` and counts what it wrote."""
+def write_exports(
+    files: ChainFiles, tag: str, holdings: Mapping[str, list[tuple[Case, Holding]]], *, now: dt.date
+) -> None:
+    """Each organisation's export of one shard, in its built-in format (paper is written before)."""
+    formats = ExportFormats(now=now)
+    if holdings.get("politie"):
+        files.write(
+            f"exports/politie/registraties-{tag}.csv",
+            formats.politie_csv(holdings["politie"]),
+            "politie",
+            "cp1252",
+        )
+    if holdings.get("om"):
+        files.write(f"exports/om/zaken-{tag}.json", formats.om_json(holdings["om"]), "om")
+    if holdings.get("reclassering"):
+        files.write(
+            f"exports/reclassering/adviezen-{tag}.json",
+            formats.reclassering_json(holdings["reclassering"]),
+            "reclassering",
+        )
+    if holdings.get("cjib"):
+        files.write(
+            f"exports/cjib/tenuitvoerleggingsopdrachten-{tag}.xml",
+            formats.cjib_xml(holdings["cjib"]),
+            "cjib",
+        )
+    if holdings.get("dji"):
+        files.write(f"exports/dji/detenties-{tag}.csv", formats.dji_csv(holdings["dji"]), "dji")
+    if holdings.get("rechtspraak"):
+        court = holdings["rechtspraak"]
+        files.write(f"exports/rechtspraak/zaken-zgw-{tag}.json", formats.zgw_json(court), "zgw")
+        for case, hold in court:
+            if case.ecli and hold.extra.get("published", False):
+                name = case.ecli.replace(":", ".")
+                files.write(
+                    f"exports/rechtspraak/open-data/{name}.xml",
+                    formats.open_data_xml(case, hold),
+                    "rechtspraak",
+                )
 
-    def __init__(self, root: Path, *, now: dt.date) -> None:
-        self.root = root
+
+class ExportFormats:
+    """Each organisation's export as text, dated on the export day ``now``."""
+
+    def __init__(self, *, now: dt.date) -> None:
         self.now = now
-        self.files = 0
-        self.documents = 0
-        self.scans = 0
-        self.scan_pages = 0
-        self.by_format: dict[str, int] = {}
-
-    # --- plumbing ----------------------------------------------------------------------------
-
-    def _write(self, rel: str, data: str | bytes, fmt: str, encoding: str = "utf-8") -> None:
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = data.encode(encoding) if isinstance(data, str) else data
-        path.write_bytes(payload)
-        self.files += 1
-        self.by_format[fmt] = self.by_format.get(fmt, 0) + 1
-
-    def write_shard(self, shard: int, cases: list[Case]) -> None:
-        tag = f"{shard:05d}"
-        holdings: dict[str, list[tuple[Case, Holding]]] = {}
-        for case in cases:
-            for org, hold in case.holdings.items():
-                holdings.setdefault(org, []).append((case, hold))
-                self.documents += len(hold.digital) + len(hold.paper or ()) + len(hold.scans)
-        # Paper first: it decides which digital originals the police CSV refers to.
-        self.write_paper(tag, holdings)
-        if holdings.get("politie"):
-            self._write(
-                f"exports/politie/registraties-{tag}.csv",
-                self.politie_csv(holdings["politie"]),
-                "politie",
-                "cp1252",
-            )
-        if holdings.get("om"):
-            self._write(f"exports/om/zaken-{tag}.json", self.om_json(holdings["om"]), "om")
-        if holdings.get("reclassering"):
-            self._write(
-                f"exports/reclassering/adviezen-{tag}.json",
-                self.reclassering_json(holdings["reclassering"]),
-                "reclassering",
-            )
-        if holdings.get("cjib"):
-            self._write(
-                f"exports/cjib/tenuitvoerleggingsopdrachten-{tag}.xml",
-                self.cjib_xml(holdings["cjib"]),
-                "cjib",
-            )
-        if holdings.get("dji"):
-            self._write(f"exports/dji/detenties-{tag}.csv", self.dji_csv(holdings["dji"]), "dji")
-        if holdings.get("rechtspraak"):
-            court = holdings["rechtspraak"]
-            self._write(f"exports/rechtspraak/zaken-zgw-{tag}.json", self.zgw_json(court), "zgw")
-            for case, hold in court:
-                if case.ecli and hold.extra.get("published", False):
-                    name = case.ecli.replace(":", ".")
-                    self._write(
-                        f"exports/rechtspraak/open-data/{name}.xml",
-                        self.open_data_xml(case, hold),
-                        "rechtspraak",
-                    )
-
-    def write_paper(self, tag: str, holdings: dict[str, list[tuple[Case, Holding]]]) -> None:
-        """Paper inventories and scans: filled in by generate_paper (formats of the paper engineer)."""
-        from dossierlink.synth.paper import write_paper
-
-        write_paper(self, tag, holdings)
 
     # --- politie: semicolon CSV, cp1252 ---------------------------------------------------------
 
@@ -509,13 +484,3 @@ def _om_status(steps: list[Step]) -> str:
     if "dagvaarding" in kinds:
         return "gedagvaard"
     return "in behandeling"
-
-
-def court_name(code: str) -> str:
-    """The court's place name as the open-data creator prints it ("Rechtbank <name>")."""
-    return COURTS.get(code, code)
-
-
-def doc_title(doc: DocCopy) -> str:
-    """The heading printed on a document's first page."""
-    return doc.type.upper()

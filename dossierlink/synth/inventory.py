@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from dossierlink.synth.chain import Case, Holding
+from dossierlink.synth.model import Case, Holding
 
 __all__ = ["inventory_csv"]
 

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
 
-from dossierlink.synth.chain import Case, DocCopy, Holding
-
-if TYPE_CHECKING:
-    from dossierlink.synth.exports import ExportWriter
+from dossierlink.synth.inventory import inventory_csv
+from dossierlink.synth.model import Case, DocCopy, Holding, pdf_name
+from dossierlink.synth.output import ChainFiles
 
 __all__ = ["document_text", "minimal_pdf", "write_paper"]
 
@@ -160,18 +158,12 @@ def scan_pages(doc: DocCopy, parketnummer: str | None) -> list[list[str] | None]
     return pages
 
 
-def original_name(doc: DocCopy) -> str:
-    return doc.key.replace(" ", "_").replace("/", "-").replace(":", ".") + ".pdf"
-
-
-def write_paper(writer: ExportWriter, tag: str, holdings: dict[str, list[tuple[Case, Holding]]]) -> None:
+def write_paper(out: ChainFiles, tag: str, holdings: Mapping[str, list[tuple[Case, Holding]]]) -> None:
     """Inventories for every paper dossier, scans and the digital originals they are compared with."""
-    from dossierlink.synth.inventory import inventory_csv
-
     for org in ("om", "rechtspraak"):
         items = [(c, h) for c, h in holdings.get(org, []) if h.paper is not None]
         if items:
-            writer._write(f"{org}/inhoudsopgave-{tag}.csv", inventory_csv(org, items), "inventory")
+            out.write(f"{org}/inhoudsopgave-{tag}.csv", inventory_csv(org, items), "inventory")
         for case, hold in holdings.get(org, []):
             for doc in hold.scans:
                 pages = scan_pages(doc, hold.parketnummer)
@@ -182,9 +174,9 @@ def write_paper(writer: ExportWriter, tag: str, holdings: dict[str, list[tuple[C
                 data = minimal_pdf(
                     pages, title=doc.title, created=made, producer=f"Scanstraat {org} (synthetisch)"
                 )
-                writer._write(f"{org}/{folder}/{original_name(doc)}", data, "scan")
-                writer.scans += 1
-                writer.scan_pages += len(pages)
+                out.write(f"{org}/{folder}/{pdf_name(doc)}", data, "scan")
+                out.scans += 1
+                out.scan_pages += len(pages)
     # Digital originals of the police PVs for dossiers with scans, referenced from the police CSV.
     for case, hold in holdings.get("politie", []):
         if not any(h.scans for h in case.holdings.values()):
@@ -199,8 +191,8 @@ def write_paper(writer: ExportWriter, tag: str, holdings: dict[str, list[tuple[C
             data = minimal_pdf(
                 original, title=doc.title, created=doc.modified, producer="Politie BVH (synthetisch)"
             )
-            writer._write(f".documents/politie/{original_name(doc)}", data, "original")
-            originals[doc.key] = f"../../.documents/politie/{original_name(doc)}"
+            out.write(f".documents/politie/{pdf_name(doc)}", data, "original")
+            originals[doc.key] = f"../../.documents/politie/{pdf_name(doc)}"
         hold.extra["originals"] = originals
     # The OM's DMS holds the file of every stuk in its digital dossier, as the OM export refers to
     # it: the police's PV files as received, its own and the chain's other stukken (dagvaarding,
@@ -224,6 +216,6 @@ def write_paper(writer: ExportWriter, tag: str, holdings: dict[str, list[tuple[C
             data = minimal_pdf(
                 original, title=doc.title, created=doc.modified, producer="OM DMS (synthetisch)"
             )
-            writer._write(f".documents/om/{original_name(doc)}", data, "original")
-            files[doc.key] = f"../../.documents/om/{original_name(doc)}"
+            out.write(f".documents/om/{pdf_name(doc)}", data, "original")
+            files[doc.key] = f"../../.documents/om/{pdf_name(doc)}"
         hold.extra["originals"] = files

@@ -1,6 +1,6 @@
 """Print pages/s of bare pypdf vs dossierlink.paper.fasttext.page_texts on real-OCR scans and corpus PDFs.
 
-Usage: python tests/fasttext/measure_fasttext.py [--repeat N] [--no-corpus] [PDF ...]
+Usage (from the source folder): python -m tests.fasttext.measure_fasttext [--repeat N] [--no-corpus] [PDF ...]
 Without PDF arguments it measures the tesseract test scans (made or reused like the tests do) and
 every PDF in ../shared/corpus/pdf. Each file: one warm-up read, then the best of N reads per path,
 bare and fast alternating, in one process; the text of both paths is compared too.
@@ -9,7 +9,6 @@ bare and fast alternating, in one process; the text of both paths is compared to
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import logging
 import sys
 import time
@@ -19,16 +18,13 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from dossierlink.paper.fasttext import page_texts
+from tools.scanmaker import build_ocr_scans
 
-HERE = Path(__file__).resolve().parent
+CORPUS_PDF = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "pdf"
 
 
-def _conftest() -> object:
-    spec = importlib.util.spec_from_file_location("fasttext_conftest", HERE / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def corpus_pdfs() -> list[Path]:
+    return sorted(CORPUS_PDF.rglob("*.pdf")) if CORPUS_PDF.is_dir() else []
 
 
 def bare(reader: PdfReader) -> list[str]:
@@ -77,14 +73,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-corpus", action="store_true")
     args = parser.parse_args(argv)
     logging.disable(logging.WARNING)
-    conftest = _conftest()
     groups: list[tuple[str, list[Path]]] = []
     if args.pdfs:
         groups.append(("given", args.pdfs))
     else:
-        groups.append(("tesseract OCR scans", sorted(conftest.build_ocr_scans().values())))  # type: ignore[attr-defined]
+        groups.append(("tesseract OCR scans", sorted(build_ocr_scans().values())))
         if not args.no_corpus:
-            groups.append(("corpus", conftest.corpus_pdfs()))  # type: ignore[attr-defined]
+            groups.append(("corpus", corpus_pdfs()))
     for title, paths in groups:
         rows = measure(paths, args.repeat)
         print(f"\n## {title}\n")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dossierlink.synth.chain import generate_chain
+from dossierlink.synth import generate_chain
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from dossierlink.identifiers import is_valid_bsn, parse_parketnummer, parse_pv_number
-from dossierlink.synth.chain import DIVERGENCE_KINDS, build_case, generate_chain, make_bsn, plan_case
+from dossierlink.synth import DIVERGENCE_KINDS, generate_chain
+from dossierlink.synth.cases import build_case, make_bsn, plan_case
 
 
 def _tree_hash(root: Path) -> str:

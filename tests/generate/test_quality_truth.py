@@ -9,7 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from dossierlink.fingerprint import fingerprint, fingerprint_containment, fingerprint_similarity
-from dossierlink.synth.chain import DEFAULT_NOW, _owner_of, generate_chain, plan_case
+from dossierlink.synth import DEFAULT_NOW, generate_chain
+from dossierlink.synth.cases import owner_of, plan_case
+from dossierlink.synth.exports import ExportFormats
 from dossierlink.synth.paper import document_text
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
@@ -50,17 +52,15 @@ def test_a_parketnummer_typo_at_the_police_is_never_another_cases_number() -> No
     assert t["kind"] == "identifier_conflict"
     assert t["details"]["found"] != "18/905114-23"
     assert t["details"]["found"] != t["details"]["expected"]
-    assert _owner_of(t["details"]["found"], 1, DEFAULT_NOW) is None
+    assert owner_of(t["details"]["found"], 1, DEFAULT_NOW) is None
 
 
 def test_two_detentions_on_one_day_never_share_a_registratienummer(tmp_path: Path) -> None:
     # Cases 12 069 and 72 069 were both locked up on 10-12-2022: "index modulo 10 000" gave both
     # DJI-2022-1210-2069, and that shared number merged two unrelated dossiers.
-    from dossierlink.synth.exports import ExportWriter
-
-    writer = ExportWriter(tmp_path, now=DEFAULT_NOW)
+    formats = ExportFormats(now=DEFAULT_NOW)
     cases = [plan_case(i, 1, divergence_rate=0.1, scans=0.002) for i in (12_069, 72_069)]
-    rows = writer.dji_csv([(c, c.holdings["dji"]) for c in cases]).splitlines()[1:]
+    rows = formats.dji_csv([(c, c.holdings["dji"]) for c in cases]).splitlines()[1:]
     numbers = [r.split(",")[0] for r in rows]
     assert len(numbers) == 2 and numbers[0] != numbers[1]
 
@@ -142,7 +142,6 @@ def test_a_strafbeschikking_changed_after_its_print_shows_the_change_in_the_oms_
     from dossierlink.adapters.om import OmJsonAdapter
 
     from dossierlink.ingest.adapter import Hints
-    from dossierlink.synth.exports import ExportWriter
 
     case = next(
         c
@@ -151,7 +150,7 @@ def test_a_strafbeschikking_changed_after_its_print_shows_the_change_in_the_oms_
     )
     (t,) = case.truth
     export = tmp_path / "zaken.json"
-    export.write_text(ExportWriter(tmp_path, now=DEFAULT_NOW).om_json([(case, case.holdings["om"])]))
+    export.write_text(ExportFormats(now=DEFAULT_NOW).om_json([(case, case.holdings["om"])]))
     (record,) = OmJsonAdapter().extract(export, Hints())
     (doc,) = [d for d in record.documents if d.key == t["subject"].removeprefix("nr:")]
     assert doc.modified == dt.datetime.fromisoformat(t["details"]["modified"])

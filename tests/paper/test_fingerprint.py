@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from dossierlink.paper import fingerprint, fingerprint_containment, fingerprint_similarity, same_text
-from tools.scanmaker import CASES, _ocr_noise, document_pages
+from tools.scanmaker import CASES, document_pages, ocr_noise
 
 
 def _text(spec_key: str = "C", version: int = 1) -> str:
@@ -22,14 +22,14 @@ def test_identical_text_has_similarity_one() -> None:
 
 @pytest.mark.parametrize("rate", [0.002, 0.005, 0.01])
 def test_a_scan_with_ocr_noise_is_still_the_same_text(rate: float) -> None:
-    noisy = _ocr_noise(_text(), rate, random.Random(7))
+    noisy = ocr_noise(_text(), rate, random.Random(7))
     assert fingerprint_similarity(fingerprint(noisy), fingerprint(_text())) > 0.9
     assert same_text(fingerprint(noisy), fingerprint(_text()))
 
 
 def test_heavy_ocr_noise_still_scores_above_an_edited_version() -> None:
     # 2% of characters swapped is far worse than tesseract on a 300 dpi scan (about 0.2%)
-    noisy = fingerprint(_ocr_noise(_text(), 0.02, random.Random(7)))
+    noisy = fingerprint(ocr_noise(_text(), 0.02, random.Random(7)))
     edited = fingerprint(_text(version=2))
     assert fingerprint_similarity(noisy, fingerprint(_text())) > fingerprint_similarity(
         edited, fingerprint(_text())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,21 +14,10 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
+from dossierlink.api import Chain
 from dossierlink.cli.report import commands
+from dossierlink.config import Config
 from dossierlink.report import list_disclosures
-
-
-class FakeConfig:
-    def __init__(self, chain_section: dict[str, Any]) -> None:
-        self.chain_section = chain_section
-
-
-class FakeChain:
-    """What the lead's Chain offers the report commands: ``db`` and ``config.chain_section``."""
-
-    def __init__(self, db: sqlite_utils.Database, chain_section: dict[str, Any] | None = None) -> None:
-        self.db = db
-        self.config = FakeConfig(chain_section or {"ambition": 0.9, "deadline": "2026-12-31"})
 
 
 @click.group()
@@ -39,11 +29,33 @@ for command in commands:
     cli.add_command(command)
 
 
+def _path(db: sqlite_utils.Database) -> Path:
+    return Path(db.execute("PRAGMA database_list").fetchone()[2])
+
+
+def _config(folder: Path, chain_section: dict[str, Any] | None) -> Config:
+    section = chain_section or {"ambition": 0.9, "deadline": "2026-12-31"}
+    lines = ["[chain]", *(f"{k} = {json.dumps(v)}" for k, v in section.items())]
+    path = folder / "dossierlink.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return Config.load(path)
+
+
+def opener(db: sqlite_utils.Database, chain_section: dict[str, Any] | None = None) -> Callable[..., Chain]:
+    """What `dossierlink` puts in ctx.obj["chain"]: opens the fixture's store with a [chain] table."""
+    config = _config(_path(db).parent, chain_section)
+
+    def open_chain(create: bool = True) -> Chain:
+        chain = Chain(_path(db), config=config, create=create)
+        click.get_current_context().call_on_close(chain.close)
+        return chain
+
+    return open_chain
+
+
 def run(db: sqlite_utils.Database, *args: str, section: dict[str, Any] | None = None) -> Any:
     runner = CliRunner()
-    return runner.invoke(
-        cli, list(args), obj={"chain": lambda: FakeChain(db, section)}, catch_exceptions=False
-    )
+    return runner.invoke(cli, list(args), obj={"chain": opener(db, section)}, catch_exceptions=False)
 
 
 def test_the_strategic_report_uses_the_chains_configured_ambition(store: sqlite_utils.Database) -> None:
@@ -112,7 +124,7 @@ def test_the_html_report_goes_to_a_file_by_default(store: sqlite_utils.Database)
         result = runner.invoke(
             cli,
             ["report", "--format", "html", "--level", "operational"],
-            obj={"chain": lambda: FakeChain(store)},
+            obj={"chain": opener(store)},
         )
         assert result.exit_code == 0, result.output
         page = Path("dossierlink-report.html").read_text(encoding="utf-8")
