@@ -199,7 +199,7 @@ KINDS: tuple[KindSpec, ...] = (
         K.PAGES_MISSING,
         prefix="PM",
         severity=Severity.HIGH,
-        meaning="a scan's own page labels (\"pagina 3 van 5\") show gaps or a short count",
+        meaning='a scan\'s own page labels ("pagina 3 van 5") show gaps or a short count',
         acts="the scanning organisation",
         label=Text("pagina's ontbreken in scan", "pages missing in scan"),
         messages={

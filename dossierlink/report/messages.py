@@ -289,7 +289,6 @@ _ROLE_EN = {
 }
 
 
-
 def _kind_entries(lang: str) -> dict[str, str]:
     """Each kind's label (``kind.<kind>``) and action texts (``act.<kind>[.<name>]``) from its description."""
     out: dict[str, str] = {}
