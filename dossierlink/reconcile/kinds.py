@@ -521,9 +521,10 @@ KINDS: tuple[KindSpec, ...] = (
 )
 
 _BY_KIND: dict[DivergenceKind, KindSpec] = {spec.kind: spec for spec in KINDS}
-# (kind, message name) -> Dutch template: the rules' hot path is one dict lookup and a format.
-_NL: dict[tuple[DivergenceKind, str], str] = {
-    (spec.kind, name): text.nl for spec in KINDS for name, text in spec.messages.items()
+# kind value -> message name -> Dutch template. Keyed by the plain value: hashing an enum member
+# is a Python call, and rules format a sentence for every divergence they report.
+_NL: dict[str, dict[str, str]] = {
+    spec.kind.value: {name: text.nl for name, text in spec.messages.items()} for spec in KINDS
 }
 
 
@@ -535,5 +536,5 @@ def kind_spec(kind: DivergenceKind) -> KindSpec:
 def say(kind: DivergenceKind, name: str, lang: str = "nl", /, **values: object) -> str:
     """The kind's message ``name`` in ``lang`` with ``values`` filled in (Dutch by default)."""
     if lang == "nl":
-        return _NL[(kind, name)].format(**values)
-    return _BY_KIND[kind].messages[name].get(lang).format(**values)
+        return _NL[kind._value_][name].format_map(values)
+    return _BY_KIND[kind].messages[name].get(lang).format_map(values)

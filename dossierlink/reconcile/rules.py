@@ -1,7 +1,24 @@
 """The divergence rules: one pure function per kind, ``(view, ctx) -> Iterable[Divergence]``.
 
-A new rule is one function here plus one line in :data:`RULES`. Rules read the precomputed
-matching in :class:`RuleContext`; none does I/O or reads a clock.
+Rules read the precomputed matching in :class:`RuleContext`; none does I/O or reads a clock. The
+sentences a divergence carries (``message``, ``why``) come from the kind's description in
+:mod:`dossierlink.reconcile.kinds` through :func:`~dossierlink.reconcile.kinds.say`.
+
+Adding a divergence kind:
+
+1. name it: a member of ``DivergenceKind`` in ``dossierlink/schema.py`` (its value is the kind);
+2. describe it: one ``KindSpec`` in ``KINDS`` (``kinds.py``): id prefix, default severity, what
+   it means and who acts, label, message and why templates, action texts, all in nl and en;
+3. write its rule here: a function named after the kind that yields
+   ``ctx.divergence(kind, acting organisation, subject, message=say(kind, "message", ...), ...)``,
+   and one line in :data:`RULES`;
+4. only if the work list's action needs more than "do this to {doc} in dossier {dossier}": an
+   action function in ``report/actions.py``'s ``_OWN_ACTIONS``;
+5. run ``python -m dossierlink.report.validate`` to write the kind into ``report.schema.json``.
+
+Severity defaults, id prefixes, the reports' labels and action texts, the action lookup and the
+JSON schema's kind enum are derived from the description; ``tests/reconcile/test_kinds.py``
+fails while any part is missing.
 """
 
 from __future__ import annotations

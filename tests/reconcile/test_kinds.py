@@ -16,9 +16,8 @@ from dossierlink.reconcile import (
     RULES,
     KindSpec,
     kind_spec,
-    say,
 )
-from dossierlink.reconcile.kinds import Text
+from dossierlink.reconcile.kinds import Text, say
 from dossierlink.report.actions import _BUILDERS, _OWN_ACTIONS
 from dossierlink.report.messages import kind_label, t
 from dossierlink.report.validate import load_schema
@@ -74,12 +73,12 @@ def test_a_kind_has_every_part(spec: KindSpec) -> None:
     # the JSON report's schema entry
     assert kind.value in load_schema()["$defs"]["kind"]["enum"]
     # a rule in RULES, named after the kind
-    assert kind.value in {rule.__name__ for rule in RULES}  # type: ignore[attr-defined]
+    assert kind.value in {rule.__name__ for rule in RULES}
     assert kind_spec(kind) is spec
 
 
 def test_rules_has_one_rule_per_kind_and_no_other() -> None:
-    assert sorted(rule.__name__ for rule in RULES) == sorted(k.value for k in DivergenceKind)  # type: ignore[attr-defined]
+    assert sorted(rule.__name__ for rule in RULES) == sorted(k.value for k in DivergenceKind)
 
 
 def test_every_sentence_a_rule_formats_is_described() -> None:
@@ -87,16 +86,17 @@ def test_every_sentence_a_rule_formats_is_described() -> None:
     used: list[tuple[str, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "say":
-            kind, name = node.args[0], node.args[1]
+            kind, chosen = node.args[0], node.args[1]
             assert isinstance(kind, ast.Attribute)
             # A name may be chosen by a condition: every string in it is a message name.
-            names = [
-                n.value for n in ast.walk(name) if isinstance(n, ast.Constant) and isinstance(n.value, str)
-            ]
-            used.extend((kind.attr, n) for n in names)
+            used.extend(
+                (kind.attr, n.value)
+                for n in ast.walk(chosen)
+                if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            )
     assert len(used) > 20
-    for member, name in used:
-        assert name in kind_spec(DivergenceKind[member]).messages, (member, name)
+    for member, message in used:
+        assert message in kind_spec(DivergenceKind[member]).messages, (member, message)
 
 
 def test_a_text_falls_back_to_dutch_for_an_unknown_language() -> None:
