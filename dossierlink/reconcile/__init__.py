@@ -18,6 +18,7 @@ from dossierlink.reconcile.keys import (
     dossier_anchor,
     normalise_document_key,
 )
+from dossierlink.reconcile.kinds import KINDS, KindSpec, kind_spec
 from dossierlink.reconcile.match import (
     DocRef,
     DocumentGroup,
@@ -42,6 +43,7 @@ __all__ = [
     "DEFAULT_PAPER_DOSSIERS",
     "DEFAULT_PRODUCERS",
     "DEFAULT_SEVERITIES",
+    "KINDS",
     "KIND_ABBREVIATIONS",
     "RULES",
     "DocRef",
@@ -49,6 +51,7 @@ __all__ = [
     "DocumentMatching",
     "DossierView",
     "Expectation",
+    "KindSpec",
     "MatchExplanation",
     "PersonCluster",
     "PersonMatch",
@@ -63,6 +66,7 @@ __all__ = [
     "divergence_sort_key",
     "dossier_anchor",
     "fingerprint_similarity",
+    "kind_spec",
     "match_documents",
     "normalise_document_key",
     "reconcile_dossier",

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from dossierlink.reconcile.kinds import KINDS
 from dossierlink.schema import (
     BUILTIN_ORGANISATIONS,
     DivergenceKind,
@@ -130,21 +131,8 @@ DEFAULT_PAPER_DOSSIERS: dict[str, tuple[DocumentType, ...]] = {
     "om": _PAPER_TYPES,
 }
 
-DEFAULT_SEVERITIES: dict[DivergenceKind, Severity] = {
-    DivergenceKind.MISSING_DIGITAL: Severity.HIGH,
-    DivergenceKind.MISSING_PAPER: Severity.MEDIUM,
-    DivergenceKind.PAGE_COUNT_MISMATCH: Severity.HIGH,
-    DivergenceKind.PAGES_MISSING: Severity.HIGH,
-    DivergenceKind.CONTENT_MISMATCH: Severity.HIGH,
-    DivergenceKind.STALE_PAPER: Severity.MEDIUM,
-    DivergenceKind.METADATA_CONFLICT: Severity.LOW,
-    DivergenceKind.IDENTIFIER_CONFLICT: Severity.HIGH,
-    DivergenceKind.PERSON_CONFLICT: Severity.HIGH,
-    DivergenceKind.HANDOVER_MISSING: Severity.HIGH,
-    DivergenceKind.STATUS_CONFLICT: Severity.CRITICAL,
-    DivergenceKind.DUPLICATE_DOCUMENT: Severity.LOW,
-    DivergenceKind.UNREADABLE_SCAN: Severity.MEDIUM,
-}
+# From the kind descriptions (kinds.py); a chain overrides them in [reconcile.severities].
+DEFAULT_SEVERITIES: dict[DivergenceKind, Severity] = {spec.kind: spec.severity for spec in KINDS}
 
 _COURT_STEPS = ("rechtspraak:dagvaarding", "rechtspraak:zitting", "rechtspraak:uitspraak")
 _EXECUTION_STEPS = ("cjib:tenuitvoerlegging", "dji:insluiting")

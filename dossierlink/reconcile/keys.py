@@ -7,25 +7,13 @@ import hashlib
 from collections.abc import Iterable
 
 from dossierlink.identifiers import IdentifierError, IdentifierKind, clean_pv_normalised, parse_pv_number
+from dossierlink.reconcile.kinds import KINDS
 from dossierlink.schema import DivergenceKind, Identifier
 
 __all__ = ["KIND_ABBREVIATIONS", "NormalisedKey", "divergence_id", "dossier_anchor", "normalise_document_key"]
 
-KIND_ABBREVIATIONS: dict[DivergenceKind, str] = {
-    DivergenceKind.MISSING_DIGITAL: "MD",
-    DivergenceKind.MISSING_PAPER: "MP",
-    DivergenceKind.PAGE_COUNT_MISMATCH: "PC",
-    DivergenceKind.PAGES_MISSING: "PM",
-    DivergenceKind.CONTENT_MISMATCH: "CM",
-    DivergenceKind.STALE_PAPER: "SP",
-    DivergenceKind.METADATA_CONFLICT: "MC",
-    DivergenceKind.IDENTIFIER_CONFLICT: "IC",
-    DivergenceKind.PERSON_CONFLICT: "PE",
-    DivergenceKind.HANDOVER_MISSING: "HM",
-    DivergenceKind.STATUS_CONFLICT: "SC",
-    DivergenceKind.DUPLICATE_DOCUMENT: "DD",
-    DivergenceKind.UNREADABLE_SCAN: "US",
-}
+# The id prefix of each kind, from its description (kinds.py).
+KIND_ABBREVIATIONS: dict[DivergenceKind, str] = {spec.kind: spec.prefix for spec in KINDS}
 
 
 class NormalisedKey(str):

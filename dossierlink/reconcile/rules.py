@@ -1,7 +1,24 @@
 """The divergence rules: one pure function per kind, ``(view, ctx) -> Iterable[Divergence]``.
 
-A new rule is one function here plus one line in :data:`RULES`. Rules read the precomputed
-matching in :class:`RuleContext`; none does I/O or reads a clock.
+Rules read the precomputed matching in :class:`RuleContext`; none does I/O or reads a clock. The
+sentences a divergence carries (``message``, ``why``) come from the kind's description in
+:mod:`dossierlink.reconcile.kinds` through :func:`~dossierlink.reconcile.kinds.say`.
+
+Adding a divergence kind:
+
+1. name it: a member of ``DivergenceKind`` in ``dossierlink/schema.py`` (its value is the kind);
+2. describe it: one ``KindSpec`` in ``KINDS`` (``kinds.py``): id prefix, default severity, what
+   it means and who acts, label, message and why templates, action texts, all in nl and en;
+3. write its rule here: a function named after the kind that yields
+   ``ctx.divergence(kind, acting organisation, subject, message=say(kind, "message", ...), ...)``,
+   and one line in :data:`RULES`;
+4. only if the work list's action needs more than "do this to {doc} in dossier {dossier}": an
+   action function in ``report/actions.py``'s ``_OWN_ACTIONS``;
+5. run ``python -m dossierlink.report.validate`` to write the kind into ``report.schema.json``.
+
+Severity defaults, id prefixes, the reports' labels and action texts, the action lookup and the
+JSON schema's kind enum are derived from the description; ``tests/reconcile/test_kinds.py``
+fails while any part is missing.
 """
 
 from __future__ import annotations
@@ -19,6 +36,7 @@ from rapidfuzz import fuzz
 from dossierlink.identifiers import IdentifierKind, is_valid_bsn, mask_bsn
 from dossierlink.reconcile.config import Expectation, ReconcileConfig
 from dossierlink.reconcile.keys import divergence_id
+from dossierlink.reconcile.kinds import say
 from dossierlink.reconcile.match import (
     DocRef,
     DocumentGroup,
@@ -296,25 +314,32 @@ def _cause_text(cause: _Cause, ctx: RuleContext) -> tuple[str, dict[str, str]]:
     """The cause as a short Dutch clause and its facts (only for divergences actually reported)."""
     what, org, ev, extra = cause
     if what == "always":
-        return "dit stuk hoort altijd bij deze organisatie", {}
+        return say(K.MISSING_DIGITAL, "reason.always"), {}
     if what == "document":
-        return f"er is een {org} in het dossier", {"event": extra}
+        return say(K.MISSING_DIGITAL, "reason.document", type=org), {"event": extra}
     assert ev is not None
+    date = ev.date.isoformat()
     if what == "handover":
         sender = ev.sender or ev.organisation or org
         return (
-            f"de {ev.kind.value} van {ctx.name(sender)} naar {ctx.name(extra)} is geregistreerd "
-            f"({ev.date.isoformat()})",
-            {"event": ev.kind.value, "date": ev.date.isoformat(), "sender": sender},
+            say(
+                K.MISSING_DIGITAL,
+                "reason.handover",
+                event=ev.kind.value,
+                sender=ctx.name(sender),
+                receiver=ctx.name(extra),
+                date=date,
+            ),
+            {"event": ev.kind.value, "date": date, "sender": sender},
         )
     if what == "instroom":
         return (
-            f"de instroom bij {ctx.name(extra)} is geregistreerd ({ev.date.isoformat()})",
-            {"event": ev.kind.value, "date": ev.date.isoformat()},
+            say(K.MISSING_DIGITAL, "reason.instroom", receiver=ctx.name(extra), date=date),
+            {"event": ev.kind.value, "date": date},
         )
     return (
-        f"de stap '{ev.kind.value}' is geregistreerd ({ev.date.isoformat()})",
-        {"event": ev.kind.value, "date": ev.date.isoformat()},
+        say(K.MISSING_DIGITAL, "reason.event", event=ev.kind.value, date=date),
+        {"event": ev.kind.value, "date": date},
     )
 
 
@@ -398,7 +423,7 @@ def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 continue
             facts: dict[str, str] = {}
             if cause is None:
-                reason = f"het stuk zit in het papieren dossier van {ctx.name(holder)}"
+                reason = say(K.MISSING_DIGITAL, "reason.paper", holder=ctx.name(holder))
             else:
                 reason, facts = _cause_text(cause, ctx)
             where = _where(g, ctx)
@@ -416,9 +441,10 @@ def missing_digital(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 g.subject,
                 expected=f"digitaal bij {holder}",
                 found="ontbreekt",
-                message=f"Het stuk {_doc_name(g)} ontbreekt in het digitale dossier van {ctx.name(holder)} "
-                f"(wel aanwezig: {where}).",
-                why=f"{ctx.name(holder)} hoort dit stuk digitaal te hebben: {reason}.",
+                message=say(
+                    K.MISSING_DIGITAL, "message", doc=_doc_name(g), holder=ctx.name(holder), where=where
+                ),
+                why=say(K.MISSING_DIGITAL, "why", holder=ctx.name(holder), reason=reason),
                 involved=g.organisations,
                 details={
                     "found_at": where,
@@ -458,17 +484,16 @@ def missing_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
                 dates = [m.document.date for m in g.members if m.document.date is not None]
                 if not dates or min(dates) > known_at.date():
                     continue  # made after the scan: the scan cannot show whether it is filed now
-            source = "de inhoudsopgave" if known_at is None else "de scan van het hele dossier"
             yield ctx.divergence(
                 K.MISSING_PAPER,
                 org,
                 g.subject,
                 expected=f"op papier bij {org}",
                 found="ontbreekt",
-                message=f"Het stuk {_doc_name(g)} staat in het digitale dossier van {ctx.name(org)} "
-                f"maar ontbreekt in het papieren dossier.",
-                why=f"{ctx.name(org)} houdt voor deze zaak een papieren dossier bij en heeft het stuk digitaal; "
-                f"volgens {source} zit het er niet in.",
+                message=say(K.MISSING_PAPER, "message", doc=_doc_name(g), org=ctx.name(org)),
+                why=say(
+                    K.MISSING_PAPER, "why.inventory" if known_at is None else "why.scan", org=ctx.name(org)
+                ),
                 involved=g.organisations,
                 details={
                     "types_expected_on_paper": sorted(t.value for t in wanted & {g.type}),
@@ -516,14 +541,16 @@ def page_count_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Diverge
                 g.subject,
                 expected=_pages(max(pn, dn)),
                 found=_pages(min(pn, dn)),
-                message=f"Het stuk {_doc_name(g)} heeft op papier bij {ctx.name(paper.organisation)} "
-                f"{_pages(pn)} en digitaal bij {ctx.name(digital.organisation)} {_pages(dn)}.",
-                why=(
-                    f"{ctx.name(actor)} heeft een onvolledige papieren versie."
-                    if pn < dn
-                    else f"{ctx.name(actor)} heeft op papier meer pagina's dan de geregistreerde versie "
-                    f"(een pagina van een ander stuk?)."
+                message=say(
+                    K.PAGE_COUNT_MISMATCH,
+                    "message",
+                    doc=_doc_name(g),
+                    paper_org=ctx.name(paper.organisation),
+                    paper_pages=_pages(pn),
+                    digital_org=ctx.name(digital.organisation),
+                    digital_pages=_pages(dn),
                 ),
+                why=say(K.PAGE_COUNT_MISMATCH, "why.fewer" if pn < dn else "why.more", org=ctx.name(actor)),
                 involved=(paper.organisation, digital.organisation),
                 details={
                     "paper_pages": pn,
@@ -579,9 +606,15 @@ def pages_missing(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
                 g.subject,
                 expected=_pages(total),
                 found=_pages(total - len(missing)),
-                message=f"In de scan van {_doc_name(g)} bij {ctx.name(m.organisation)} ontbreekt "
-                f"pagina {pages} van {total}.",
-                why=f"{ctx.name(m.organisation)} heeft de onvolledige scan.",
+                message=say(
+                    K.PAGES_MISSING,
+                    "message",
+                    doc=_doc_name(g),
+                    org=ctx.name(m.organisation),
+                    pages=pages,
+                    total=total,
+                ),
+                why=say(K.PAGES_MISSING, "why", org=ctx.name(m.organisation)),
                 involved=(m.organisation,),
                 details={"missing_pages": missing, "total": total, "medium": m.medium.value},
             )
@@ -669,9 +702,14 @@ def content_mismatch(view: DossierView, ctx: RuleContext) -> Iterator[Divergence
                 g.subject,
                 expected=expected,
                 found=got,
-                message=f"De papieren versie van {_doc_name(g)} bij {ctx.name(paper.organisation)} "
-                f"wijkt inhoudelijk af van de digitale versie bij {ctx.name(digital.organisation)}.",
-                why=f"{ctx.name(paper.organisation)} heeft een andere versie op papier.",
+                message=say(
+                    K.CONTENT_MISMATCH,
+                    "message",
+                    doc=_doc_name(g),
+                    paper_org=ctx.name(paper.organisation),
+                    digital_org=ctx.name(digital.organisation),
+                ),
+                why=say(K.CONTENT_MISMATCH, "why", org=ctx.name(paper.organisation)),
                 involved=(paper.organisation, digital.organisation),
                 details={**evidence, "digital_organisation": digital.organisation},
             )
@@ -735,10 +773,16 @@ def stale_paper(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
                 g.subject,
                 expected=f"versie van {newest_at.date().isoformat()} of later",
                 found=f"papier van {made.date().isoformat()}",
-                message=f"De papieren versie van {_doc_name(g)} bij {ctx.name(paper.organisation)} is van "
-                f"{made.date().isoformat()}; {ctx.name(newest.organisation)} heeft een nieuwere digitale versie "
-                f"van {newest_at.date().isoformat()}.",
-                why=f"{ctx.name(paper.organisation)} heeft een verouderde papieren versie.",
+                message=say(
+                    K.STALE_PAPER,
+                    "message",
+                    doc=_doc_name(g),
+                    paper_org=ctx.name(paper.organisation),
+                    made=made.date().isoformat(),
+                    digital_org=ctx.name(newest.organisation),
+                    modified=newest_at.date().isoformat(),
+                ),
+                why=say(K.STALE_PAPER, "why", org=ctx.name(paper.organisation)),
                 involved=(paper.organisation, newest.organisation),
                 details={
                     "paper_made": made.isoformat(),
@@ -880,11 +924,20 @@ def metadata_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergenc
                 g.subject,
                 expected="; ".join(f"{k} {v[0]}" for k, v in fields.items()),
                 found="; ".join(f"{k} {v[1]}" for k, v in fields.items()),
-                message=f"Bij {_doc_name(g)} wijkt {names} bij {ctx.name(other.organisation)} af van "
-                f"{ctx.name(ref.organisation)}.",
-                why=f"{ctx.name(ref.organisation)} "
-                + ("heeft het stuk gemaakt" if ref.organisation == g.producer else "staat eerder in de keten")
-                + f"; {ctx.name(other.organisation)} wijkt daarvan af.",
+                message=say(
+                    K.METADATA_CONFLICT,
+                    "message",
+                    doc=_doc_name(g),
+                    fields=names,
+                    org=ctx.name(other.organisation),
+                    reference=ctx.name(ref.organisation),
+                ),
+                why=say(
+                    K.METADATA_CONFLICT,
+                    "why.producer" if ref.organisation == g.producer else "why.upstream",
+                    reference=ctx.name(ref.organisation),
+                    org=ctx.name(other.organisation),
+                ),
                 involved=(ref.organisation, other.organisation),
                 details={
                     "fields": {k: {"expected": v[0], "found": v[1]} for k, v in fields.items()},
@@ -935,9 +988,14 @@ def identifier_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Diverge
                 f"identifier:{ctx.anchor}:{ident.kind.value}:{shown}",
                 expected=f"geldig {ident.kind.value}",
                 found=shown,
-                message=f"{ctx.name(rec.organisation)} registreert {ident.kind.value} '{shown}', dat geen geldig "
-                f"{ident.kind.value} is.",
-                why=f"Het ongeldige nummer staat in de registratie van {ctx.name(rec.organisation)} (tikfout?).",
+                message=say(
+                    K.IDENTIFIER_CONFLICT,
+                    "message.invalid",
+                    org=ctx.name(rec.organisation),
+                    kind=ident.kind.value,
+                    value=shown,
+                ),
+                why=say(K.IDENTIFIER_CONFLICT, "why.invalid", org=ctx.name(rec.organisation)),
                 details={"problem": ident.problem or "", "source": rec.provenance.path},
             )
 
@@ -996,14 +1054,23 @@ def identifier_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Diverge
                     f"identifier:pv:{pv}",
                     expected=f"parketnummer {right}",
                     found=f"parketnummer {wrong}",
-                    message=f"Proces-verbaal {pv} staat bij {', '.join(ctx.name(o) for o in sorted(holders[right]))} "
-                    f"onder parketnummer {right} en bij {', '.join(ctx.name(o) for o in sorted(holders[wrong]))} "
-                    f"onder {wrong}.",
-                    why=(
-                        f"{ctx.name(actor)} moet vaststellen welk parketnummer juist is: het OM geeft het nummer uit."
+                    message=say(
+                        K.IDENTIFIER_CONFLICT,
+                        "message.two_parketnummers",
+                        pv=pv,
+                        right_orgs=", ".join(ctx.name(o) for o in sorted(holders[right])),
+                        right=right,
+                        wrong_orgs=", ".join(ctx.name(o) for o in sorted(holders[wrong])),
+                        wrong=wrong,
+                    ),
+                    why=say(
+                        K.IDENTIFIER_CONFLICT,
+                        "why.owner_decides"
                         if actor == owner and owner not in holders[wrong]
-                        else f"{ctx.name(actor)} gebruikt een parketnummer dat afwijkt van "
-                        + ("het OM." if owner in holders[right] else "de andere organisaties.")
+                        else "why.differs_from_owner"
+                        if owner in holders[right]
+                        else "why.differs_from_others",
+                        org=ctx.name(actor),
                     ),
                     involved=involved,
                     details={"pv": pv, "parketnummers": {p: sorted(holders[p]) for p in all_parkets}},
@@ -1115,10 +1182,21 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 subject,
                 expected="; ".join(f"{k} {v[0]}" for k, v in diffs.items()),
                 found="; ".join(f"{k} {v[1]}" for k, v in diffs.items()),
-                message=f"De {ref.person.role.value} {ref.person.display_name} staat bij "
-                f"{ctx.name(other.organisation)} met een andere {fields} dan bij {ctx.name(ref.organisation)}.",
-                why=f"{ctx.name(ref.organisation)} is de bron voor persoonsgegevens; "
-                f"{ctx.name(other.organisation)} wijkt daarvan af.",
+                message=say(
+                    K.PERSON_CONFLICT,
+                    "message",
+                    role=ref.person.role.value,
+                    name=ref.person.display_name,
+                    org=ctx.name(other.organisation),
+                    fields=fields,
+                    reference=ctx.name(ref.organisation),
+                ),
+                why=say(
+                    K.PERSON_CONFLICT,
+                    "why",
+                    reference=ctx.name(ref.organisation),
+                    org=ctx.name(other.organisation),
+                ),
                 involved=(ref.organisation, other.organisation),
                 details={
                     "fields": {k: {"expected": v[0], "found": v[1]} for k, v in diffs.items()},
@@ -1160,10 +1238,16 @@ def handover_missing(view: DossierView, ctx: RuleContext) -> Iterator[Divergence
             f"handover:{ctx.anchor}:{sender}->{receiver}",
             expected=f"registratie binnen {term} dagen",
             found=f"geen registratie na {days} dagen",
-            message=f"{ctx.name(sender)} heeft de zaak op {ev.date.isoformat()} naar {ctx.name(receiver)} "
-            f"gestuurd ({ev.kind.value}), maar {ctx.name(receiver)} heeft na {days} dagen geen registratie.",
-            why=f"{ctx.name(receiver)} is de ontvanger en heeft de zaak na de termijn van {term} dagen niet "
-            f"geregistreerd.",
+            message=say(
+                K.HANDOVER_MISSING,
+                "message",
+                sender=ctx.name(sender),
+                date=ev.date.isoformat(),
+                receiver=ctx.name(receiver),
+                event=ev.kind.value,
+                days=days,
+            ),
+            why=say(K.HANDOVER_MISSING, "why", receiver=ctx.name(receiver), term=term),
             involved=(sender, receiver, recorded_by),
             details={
                 "sent": ev.date.isoformat(),
@@ -1267,16 +1351,25 @@ def status_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 continue
             emitted.add(subject)
             found.sort(key=lambda t: (t[0], t[1]))
-            shown = ", ".join(f"{s} bij {o} ({d.isoformat()})" for o, s, d in found)
+            shown = ", ".join(
+                say(K.STATUS_CONFLICT, "contradicting", state=s, org=o, date=d.isoformat())
+                for o, s, d in found
+            )
             yield ctx.divergence(
                 K.STATUS_CONFLICT,
                 org,
                 subject,
                 expected=f"{c_state} bij {org}, geen vervolgstappen",
                 found=", ".join(f"{s} bij {o}" for o, s, _ in found),
-                message=f"{ctx.name(org)} registreert '{c_state}' ({closed_on.isoformat()}), maar elders loopt de "
-                f"zaak door: {shown}.",
-                why=f"{ctx.name(org)} heeft de zaak afgesloten en moet de keten informeren of de zaak heropenen.",
+                message=say(
+                    K.STATUS_CONFLICT,
+                    "message",
+                    org=ctx.name(org),
+                    state=c_state,
+                    date=closed_on.isoformat(),
+                    contradicting=shown,
+                ),
+                why=say(K.STATUS_CONFLICT, "why", org=ctx.name(org)),
                 involved=[o for o, _, _ in found],
                 details={
                     "closed_on": closed_on.isoformat(),
@@ -1313,15 +1406,20 @@ def duplicate_document(view: DossierView, ctx: RuleContext) -> Iterator[Divergen
             if count < 2 or (org, g.subject) in emitted:
                 continue
             emitted.add((org, g.subject))
-            where = "papieren" if medium == Medium.PAPER else "digitale"
             yield ctx.divergence(
                 K.DUPLICATE_DOCUMENT,
                 org,
                 g.subject,
                 expected="1 keer",
                 found=f"{count} keer",
-                message=f"Het stuk {_doc_name(g)} staat {count} keer in het {where} dossier van {ctx.name(org)}.",
-                why=f"{ctx.name(org)} heeft het stuk dubbel geregistreerd.",
+                message=say(
+                    K.DUPLICATE_DOCUMENT,
+                    "message.paper" if medium == Medium.PAPER else "message.digital",
+                    doc=_doc_name(g),
+                    count=count,
+                    org=ctx.name(org),
+                ),
+                why=say(K.DUPLICATE_DOCUMENT, "why", org=ctx.name(org)),
                 details={
                     "medium": medium.value,
                     "count": count,
@@ -1370,9 +1468,14 @@ def _duplicate_contents(ctx: RuleContext, emitted: set[tuple[str, str]]) -> Iter
             subject,
             expected="1 keer",
             found=f"{len(subjects)} keer",
-            message=f"Hetzelfde bestand staat onder {len(subjects)} sleutels in het dossier van {ctx.name(org)}: "
-            f"{', '.join(keys)}.",
-            why=f"{ctx.name(org)} heeft hetzelfde stuk onder verschillende nummers geregistreerd.",
+            message=say(
+                K.DUPLICATE_DOCUMENT,
+                "message.same_file",
+                count=len(subjects),
+                org=ctx.name(org),
+                keys=", ".join(keys),
+            ),
+            why=say(K.DUPLICATE_DOCUMENT, "why.same_file", org=ctx.name(org)),
             details={
                 "medium": medium.value,
                 "sha256": sha,
@@ -1396,8 +1499,8 @@ def _inventory_duplicates(ctx: RuleContext, emitted: set[tuple[str, str]]) -> It
             subject,
             expected="1 keer",
             found=f"{n} keer",
-            message=f"De inhoudsopgave van {ctx.name(org)} vermeldt {key[3:]} {n} keer als toegevoegd.",
-            why=f"{ctx.name(org)} heeft het stuk dubbel in het papieren dossier opgenomen.",
+            message=say(K.DUPLICATE_DOCUMENT, "message.inventory", org=ctx.name(org), key=key[3:], count=n),
+            why=say(K.DUPLICATE_DOCUMENT, "why.inventory", org=ctx.name(org)),
             details={
                 "medium": "paper",
                 "count": n,
@@ -1425,7 +1528,7 @@ def unreadable_scan(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 if (rec.organisation, subject) in seen:
                     continue
                 seen.add((rec.organisation, subject))
-                yield _unreadable(ctx, rec, subject, f"geen tekst gevonden in {doc.key}")
+                yield _unreadable(ctx, rec, subject, say(K.UNREADABLE_SCAN, "no_text", key=doc.key))
 
 
 def _unreadable(ctx: RuleContext, rec: Record, subject: str, problem: str) -> Divergence:
@@ -1435,8 +1538,14 @@ def _unreadable(ctx: RuleContext, rec: Record, subject: str, problem: str) -> Di
         subject,
         expected="leesbare scan",
         found=problem,
-        message=f"De scan {rec.provenance.path} van {ctx.name(rec.organisation)} is niet bruikbaar: {problem}.",
-        why=f"{ctx.name(rec.organisation)} heeft de scan gemaakt en moet opnieuw scannen of het dossier aanwijzen.",
+        message=say(
+            K.UNREADABLE_SCAN,
+            "message",
+            path=rec.provenance.path,
+            org=ctx.name(rec.organisation),
+            problem=problem,
+        ),
+        why=say(K.UNREADABLE_SCAN, "why", org=ctx.name(rec.organisation)),
         details={"path": rec.provenance.path, "sha256": rec.provenance.sha256, "problem": problem},
     )
 

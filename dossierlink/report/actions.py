@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from dossierlink.identifiers import PvNumberError, parse_pv_number
+from dossierlink.reconcile.kinds import KINDS
 from dossierlink.report.messages import role_label, t
 from dossierlink.schema import Divergence, DivergenceKind, DocumentType, Role
 
@@ -395,8 +396,9 @@ def _unreadable_scan(c: _Ctx) -> str | None:
     return t(c.lang, "act.unreadable_scan", what=what)
 
 
-_BUILDERS: dict[DivergenceKind, Callable[[_Ctx], str | None]] = {
-    DivergenceKind.MISSING_PAPER: _document_action("act.missing_paper"),
+# Kinds whose action needs more than the document action (which names the document, its pages
+# and the dossier in the kind's main text ``act.<kind>``).
+_OWN_ACTIONS: dict[DivergenceKind, Callable[[_Ctx], str | None]] = {
     DivergenceKind.MISSING_DIGITAL: _missing_digital,
     DivergenceKind.PAGE_COUNT_MISMATCH: _page_count_mismatch,
     DivergenceKind.PAGES_MISSING: _pages_missing,
@@ -407,8 +409,12 @@ _BUILDERS: dict[DivergenceKind, Callable[[_Ctx], str | None]] = {
     DivergenceKind.PERSON_CONFLICT: _person_conflict,
     DivergenceKind.HANDOVER_MISSING: _handover_missing,
     DivergenceKind.STATUS_CONFLICT: _status_conflict,
-    DivergenceKind.DUPLICATE_DOCUMENT: _document_action("act.duplicate_document"),
     DivergenceKind.UNREADABLE_SCAN: _unreadable_scan,
+}
+
+# Every described kind has an action: its own function, else the document action.
+_BUILDERS: dict[DivergenceKind, Callable[[_Ctx], str | None]] = {
+    spec.kind: _OWN_ACTIONS.get(spec.kind) or _document_action(f"act.{spec.kind.value}") for spec in KINDS
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dossierlink.reconcile.kinds import KINDS
+
 __all__ = [
     "LANGS",
     "check_lang",
@@ -130,87 +132,19 @@ _NL: dict[str, str] = {
     "status.open": "open",
     "status.acknowledged": "erkend",
     "status.resolved": "opgelost",
-    # divergence kinds
-    "kind.missing_digital": "ontbreekt digitaal",
-    "kind.missing_paper": "ontbreekt in papieren dossier",
-    "kind.page_count_mismatch": "afwijkend aantal pagina's",
-    "kind.pages_missing": "pagina's ontbreken in scan",
-    "kind.content_mismatch": "afwijkende inhoud",
-    "kind.stale_paper": "verouderde papieren versie",
-    "kind.metadata_conflict": "afwijkende documentgegevens",
-    "kind.identifier_conflict": "tegenstrijdige nummers",
-    "kind.person_conflict": "afwijkende persoonsgegevens",
-    "kind.handover_missing": "overdracht niet ontvangen",
-    "kind.status_conflict": "tegenstrijdige zaakstatus",
-    "kind.duplicate_document": "dubbel geregistreerd",
-    "kind.unreadable_scan": "onleesbare of losse scan",
-    # actions (operational work list)
+    # shared parts of the action texts (operational work list)
     "doc.pv": "PV {key}",
     "doc.typed": "{type} {key}",
     "doc.plain": "document {key}",
     "pages": " ({n} pagina's)",
     "pages.one": " (1 pagina)",
-    "act.missing_paper": "Voeg {doc}{pages} toe aan het papieren dossier {dossier}",
-    "act.missing_digital": "Registreer {doc}{pages} digitaal in dossier {dossier}; het zit alleen in het papieren dossier",
-    "act.missing_digital.sent": (
-        "Registreer {doc}{pages} digitaal in dossier {dossier}; {sender} heeft het op {date} verzonden ({event})"
-    ),
-    "act.missing_digital.held": (
-        "Registreer {doc}{pages} digitaal in dossier {dossier}; vraag het op bij {holders}, die het digitaal heeft"
-    ),
-    "act.missing_digital.found": "Registreer {doc}{pages} digitaal in dossier {dossier}; aanwezig: {found_at}",
     "event.inzending": "inzending",
     "event.overdracht": "overdracht",
-    "act.page_count_mismatch": (
-        "Controleer het aantal pagina's van {doc} in dossier {dossier}: verwacht {expected}, gevonden {found}"
-    ),
-    "act.pages_missing": "Scan {doc} in dossier {dossier} opnieuw en volledig in{missing}",
-    "act.pages_missing.which": ": pagina {pages} ontbreekt",
-    "act.pages_missing.which_many": ": pagina's {pages} ontbreken",
-    "act.content_mismatch": (
-        "Stel vast welke versie van {doc} in dossier {dossier} geldt en vervang de afwijkende: "
-        "papier en digitaal verschillen van inhoud"
-    ),
-    "act.stale_paper": "Print de actuele versie van {doc} en vervang die in het papieren dossier {dossier}{since}",
-    "act.stale_paper.since": " (digitaal gewijzigd {when})",
-    "act.metadata_conflict": "Corrigeer {field} van {doc} in dossier {dossier}: verwacht {expected}, geregistreerd {found}",
     "field.generic": "de gegevens",
     "field.date": "de datum",
     "field.type": "de soort",
     "field.title": "de titel",
     "field.page_count": "het aantal pagina's",
-    "act.page_count_mismatch.paper": (
-        "Vul {doc} in het papieren dossier {dossier} aan: op papier {paper}, digitaal {digital} pagina's"
-    ),
-    "act.page_count_mismatch.digital": (
-        "Vul de digitale versie van {doc} in dossier {dossier} aan: digitaal {digital}, op papier {paper} pagina's"
-    ),
-    "act.content_mismatch.source": (
-        "Vervang {doc} in het papieren dossier {dossier} door de geldende versie van {source}: de inhoud wijkt af"
-    ),
-    "act.metadata_conflict.reference": (
-        "Corrigeer {field} van {doc} in dossier {dossier} naar de registratie van {reference}: "
-        "verwacht {expected}, geregistreerd {found}"
-    ),
-    "act.status_conflict.closed": (
-        "Informeer {others} dat u dossier {dossier} hebt afgesloten ({state}), of heropen de zaak; "
-        "elders loopt de zaak door: {found}"
-    ),
-    "act.identifier_conflict": "Herstel het nummer in dossier {dossier}: verwacht {expected}, geregistreerd {found}",
-    "act.person_conflict": (
-        "Stem de gegevens van de {role} in dossier {dossier} af met {others}: verwacht {expected}, geregistreerd {found}"
-    ),
-    "act.handover_missing.receiver": (
-        "Registreer de instroom van dossier {dossier}: {sender} heeft het {when}verzonden, {receiver} heeft er geen registratie van"
-    ),
-    "act.handover_missing.sender": (
-        "Verstuur dossier {dossier} opnieuw naar {receiver} of vraag na waarom het {when}verzonden dossier niet is ontvangen"
-    ),
-    "act.handover_missing.when": "op {date} ",
-    "act.status_conflict": "Stem de status van dossier {dossier} af met {others}: verwacht {expected}, geregistreerd {found}",
-    "act.duplicate_document": "Verwijder de dubbele registratie van {doc} uit dossier {dossier}",
-    "act.unreadable_scan": "Scan {what} opnieuw in met leesbare tekst of koppel de scan handmatig aan het juiste dossier",
-    "act.unreadable_scan.dossier": "Scan {what} in dossier {dossier} opnieuw in met leesbare tekst",
     "the_scan": "{name}",
     "a_scan": "het document",
     "others.none": "de andere organisaties",
@@ -325,84 +259,18 @@ _EN: dict[str, str] = {
     "status.open": "open",
     "status.acknowledged": "acknowledged",
     "status.resolved": "resolved",
-    "kind.missing_digital": "missing digitally",
-    "kind.missing_paper": "missing from paper file",
-    "kind.page_count_mismatch": "page count differs",
-    "kind.pages_missing": "pages missing in scan",
-    "kind.content_mismatch": "content differs",
-    "kind.stale_paper": "paper version out of date",
-    "kind.metadata_conflict": "document data differ",
-    "kind.identifier_conflict": "conflicting numbers",
-    "kind.person_conflict": "personal data differ",
-    "kind.handover_missing": "handover not received",
-    "kind.status_conflict": "conflicting case status",
-    "kind.duplicate_document": "registered twice",
-    "kind.unreadable_scan": "unreadable or untied scan",
     "doc.pv": "PV {key}",
     "doc.typed": "{type} {key}",
     "doc.plain": "document {key}",
     "pages": " ({n} pages)",
     "pages.one": " (1 page)",
-    "act.missing_paper": "Add {doc}{pages} to the paper file {dossier}",
-    "act.missing_digital": "Register {doc}{pages} digitally in dossier {dossier}; it is only in the paper file",
-    "act.missing_digital.sent": (
-        "Register {doc}{pages} digitally in dossier {dossier}; {sender} sent it on {date} ({event})"
-    ),
-    "act.missing_digital.held": (
-        "Register {doc}{pages} digitally in dossier {dossier}; request it from {holders}, who hold it digitally"
-    ),
-    "act.missing_digital.found": "Register {doc}{pages} digitally in dossier {dossier}; present: {found_at}",
     "event.inzending": "case submission",
     "event.overdracht": "handover",
-    "act.page_count_mismatch": (
-        "Check the page count of {doc} in dossier {dossier}: expected {expected}, found {found}"
-    ),
-    "act.pages_missing": "Rescan {doc} in dossier {dossier} completely{missing}",
-    "act.pages_missing.which": ": page {pages} is missing",
-    "act.pages_missing.which_many": ": pages {pages} are missing",
-    "act.content_mismatch": (
-        "Establish which version of {doc} in dossier {dossier} is valid and replace the other: "
-        "paper and digital differ in content"
-    ),
-    "act.stale_paper": "Print the current version of {doc} and replace it in the paper file {dossier}{since}",
-    "act.stale_paper.since": " (changed digitally {when})",
-    "act.metadata_conflict": "Correct {field} of {doc} in dossier {dossier}: expected {expected}, registered {found}",
     "field.generic": "the data",
     "field.date": "the date",
     "field.type": "the type",
     "field.title": "the title",
     "field.page_count": "the page count",
-    "act.page_count_mismatch.paper": (
-        "Complete {doc} in the paper file {dossier}: {paper} pages on paper, {digital} digitally"
-    ),
-    "act.page_count_mismatch.digital": (
-        "Complete the digital version of {doc} in dossier {dossier}: {digital} pages digitally, {paper} on paper"
-    ),
-    "act.content_mismatch.source": (
-        "Replace {doc} in the paper file {dossier} with the valid version from {source}: the content differs"
-    ),
-    "act.metadata_conflict.reference": (
-        "Correct {field} of {doc} in dossier {dossier} to match {reference}: expected {expected}, registered {found}"
-    ),
-    "act.status_conflict.closed": (
-        "Tell {others} that you closed dossier {dossier} ({state}), or reopen the case; "
-        "elsewhere the case continues: {found}"
-    ),
-    "act.identifier_conflict": "Correct the number in dossier {dossier}: expected {expected}, registered {found}",
-    "act.person_conflict": (
-        "Align the data of the {role} in dossier {dossier} with {others}: expected {expected}, registered {found}"
-    ),
-    "act.handover_missing.receiver": (
-        "Register the intake of dossier {dossier}: {sender} sent it {when}and {receiver} has no record of it"
-    ),
-    "act.handover_missing.sender": (
-        "Send dossier {dossier} to {receiver} again, or ask why the dossier sent {when}was not received"
-    ),
-    "act.handover_missing.when": "on {date} ",
-    "act.status_conflict": "Align the status of dossier {dossier} with {others}: expected {expected}, registered {found}",
-    "act.duplicate_document": "Remove the duplicate registration of {doc} from dossier {dossier}",
-    "act.unreadable_scan": "Rescan {what} with readable text, or tie the scan to its dossier by hand",
-    "act.unreadable_scan.dossier": "Rescan {what} in dossier {dossier} with readable text",
     "the_scan": "{name}",
     "a_scan": "the document",
     "others.none": "the other organisations",
@@ -419,6 +287,21 @@ _ROLE_EN = {
     "betrokkene": "person concerned",
     "overig": "person",
 }
+
+
+def _kind_entries(lang: str) -> dict[str, str]:
+    """Each kind's label (``kind.<kind>``) and action texts (``act.<kind>[.<name>]``) from its description."""
+    out: dict[str, str] = {}
+    for spec in KINDS:
+        kind = spec.kind.value
+        out[f"kind.{kind}"] = spec.label.get(lang)
+        for name, text in spec.actions.items():
+            out[f"act.{kind}.{name}" if name else f"act.{kind}"] = text.get(lang)
+    return out
+
+
+_NL.update(_kind_entries("nl"))
+_EN.update(_kind_entries("en"))
 
 _CATALOGUE: dict[str, dict[str, str]] = {"nl": _NL, "en": _EN}
 

@@ -3,6 +3,11 @@
 It understands the keywords the schema uses: type, enum, required, properties,
 additionalProperties, propertyNames, items, pattern, minLength, minimum, maximum,
 exclusiveMinimum, oneOf and local ``$ref``. Any full JSON Schema validator gives the same verdict.
+
+The schema's kind enum (``$defs.kind``) is generated from the kind descriptions
+(``dossierlink.reconcile.kinds``) into the checked-in file, so the shipped schema stays readable
+on its own; ``python -m dossierlink.report.validate`` rewrites it after a kind is added, and a
+test fails while the file and the descriptions disagree.
 """
 
 from __future__ import annotations
@@ -10,9 +15,12 @@ from __future__ import annotations
 import json
 import re
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
-__all__ = ["load_schema", "validate_report"]
+from dossierlink.reconcile.kinds import KINDS
+
+__all__ = ["generated_schema_text", "load_schema", "validate_report"]
 
 _TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
@@ -30,6 +38,19 @@ def load_schema() -> dict[str, Any]:
     text = resources.files("dossierlink.report").joinpath("report.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+# ``$defs.kind`` as the checked-in file lays it out (one kind a line).
+_KIND_ENUM = re.compile(r'(\n    "kind": \{\n      "enum": \[\n)(.*?)(\n      \]\n    \})', re.DOTALL)
+
+
+def generated_schema_text(text: str) -> str:
+    """``text`` (report.schema.json) with its kind enum generated from :data:`KINDS`."""
+    kinds = ",\n".join(f'        "{spec.kind.value}"' for spec in KINDS)
+    new, n = _KIND_ENUM.subn(lambda m: m.group(1) + kinds + m.group(3), text, count=1)
+    if n != 1:
+        raise ValueError("report.schema.json has no $defs.kind enum laid out one kind a line.")
+    return new
 
 
 def _is_type(value: Any, name: str) -> bool:
@@ -101,3 +122,9 @@ def validate_report(data: Any, schema: dict[str, Any] | None = None) -> list[str
     problems: list[str] = []
     _check(data, root, root, "$", problems)
     return problems
+
+
+if __name__ == "__main__":
+    # Rewrite the checked-in schema's kind enum from the kind descriptions (a development step).
+    path = Path(__file__).with_name("report.schema.json")
+    path.write_text(generated_schema_text(path.read_text(encoding="utf-8")), encoding="utf-8")

@@ -6,12 +6,14 @@ import csv
 import io
 import json
 import re
+from importlib.resources import files
 
 import pytest
 
+from dossierlink.reconcile import KINDS
 from dossierlink.report import ReportInput, render
 from dossierlink.report.privacy import mask_text
-from dossierlink.report.validate import load_schema, validate_report
+from dossierlink.report.validate import generated_schema_text, load_schema, validate_report
 
 FORMATS = ("text", "markdown", "csv", "json", "html")
 LEVELS = ("strategic", "tactical", "operational")
@@ -116,6 +118,20 @@ def test_the_json_schema_is_itself_enforced(report_input: ReportInput) -> None:
     data["version"] = "2.0"
     problems = validate_report(data)
     assert len(problems) == 3, problems
+
+
+def test_the_shipped_schema_lists_exactly_the_described_kinds() -> None:
+    # A new kind's description is not enough: `python -m dossierlink.report.validate` writes it
+    # into report.schema.json, and this test fails until that file is checked in.
+    text = files("dossierlink.report").joinpath("report.schema.json").read_text(encoding="utf-8")
+    assert generated_schema_text(text) == text
+    assert load_schema()["$defs"]["kind"]["enum"] == [spec.kind.value for spec in KINDS]
+
+
+def test_a_report_with_an_undescribed_kind_breaks_the_schema(report_input: ReportInput) -> None:
+    data = json.loads(render(report_input, level="operational", fmt="json"))
+    data["divergences"][0]["kind"] = "lost_in_the_post"
+    assert len(validate_report(data)) == 1
 
 
 def test_a_full_json_schema_validator_agrees(report_input: ReportInput) -> None:
