@@ -163,7 +163,6 @@ class SyncDaemon:
         self.intake.start()
         # Worker processes start after the watches are set, so nothing written meanwhile is missed.
         self.pool.start()
-        self.intake.start_rescans()
         if self.once:
             self._once_deadline = time.monotonic() + max(60.0, 20 * sync.stability_seconds)
         self.pool.announce_ready()

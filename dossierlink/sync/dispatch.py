@@ -23,7 +23,7 @@ from dossierlink.config import Config
 from dossierlink.ingest.quarantine import free_name, safe_label
 from dossierlink.store.ledger import Ledger
 from dossierlink.sync.inbox import InboxState, Pending, Tally
-from dossierlink.sync.intake import Gone, Touched
+from dossierlink.sync.intake import Gone, Sighting
 from dossierlink.sync.pool import WorkerPool
 from dossierlink.sync.quarantine import Quarantine
 from dossierlink.sync.stability import StabilityTracker, Verdict
@@ -124,7 +124,7 @@ class Dispatcher:
 
     # -- sightings ------------------------------------------------------------------------------
 
-    def notice(self, sighting: Touched | Gone) -> None:
+    def notice(self, sighting: Sighting) -> None:
         """Start (or restart) the stability wait of a touched file; drop a file that went away."""
         if isinstance(sighting, Gone):
             if self.tracker.forget(sighting.path) is not None:

@@ -32,6 +32,7 @@ __all__ = [
     "Gone",
     "Intake",
     "ObserverFactory",
+    "Sighting",
     "Touched",
     "default_observer",
     "filesystem_type",
@@ -288,9 +289,7 @@ class Intake:
             else:
                 self._start_observer(index, state)
             self.request_scan(index)
-
-    def start_rescans(self) -> None:
-        """From now on, rescan every inbox each ``rescan_minutes`` (0: only at start)."""
+        # From now on every inbox is rescanned each ``rescan_minutes`` (0: only at start).
         if not self.once and self.rescan_minutes > 0:
             self._next_rescan = time.monotonic() + self.rescan_minutes * 60
 
