@@ -54,7 +54,7 @@ def sync_cmd(ctx: click.Context, once: bool, log_format: str | None, config_path
 @click.pass_context
 def status_cmd(ctx: click.Context, as_json: bool, config_path: str | None) -> None:
     """Per inbox: pending, in flight, last ingested, quarantined (with reasons); last reconcile."""
-    from dossierlink.sync.state import gather_status, render_status
+    from dossierlink.sync.status import gather_status, render_status
 
     config = _config(ctx, config_path)
     status: dict[str, Any] = gather_status(_store(ctx, config), config)

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from dossierlink.sync.state import LockHeld, read_status
+from dossierlink.sync.lock import LockHeld
+from dossierlink.sync.status import read_status
 
 from .conftest import FakeIngest, ThreadDaemon, make_config, wait_until, write_atomically, write_slowly
 
@@ -233,7 +234,7 @@ class _NoInotify:
         self.err = err
 
     def __call__(self, inbox: Any, mode: str) -> Any:
-        from dossierlink.sync.daemon import default_observer
+        from dossierlink.sync.intake import default_observer
 
         observer = default_observer(inbox, mode)
         if mode == "native":

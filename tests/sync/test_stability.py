@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dossierlink.sync.files import filesystem_type, scrub
+from dossierlink.ingest.quarantine import scrub
+from dossierlink.sync.intake import filesystem_type
 from dossierlink.sync.stability import Signature, StabilityTracker
 
 
