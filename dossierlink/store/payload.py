@@ -52,6 +52,7 @@ from dossierlink.store.trusted import (
     PAGE_LABELS,
     PERSONS,
     ROLE,
+    SHARED_LIMIT,
     PayloadError,
     build_record,
     identifier_of_key,
@@ -181,11 +182,15 @@ def _encode(record: Record) -> str:
 
 def _identifiers(text: str) -> tuple[Identifier, ...]:
     """The identifiers of a non-empty separated key list, shared while the same list recurs."""
+    get = IDENTIFIERS.get
     if _FS in text:
-        found = tuple([IDENTIFIERS.get(k) or identifier_of_key(k) for k in text.split(_FS)])
+        found = tuple([get(k) or identifier_of_key(k) for k in text.split(_FS)])
     else:  # most documents name one identifier
-        found = (IDENTIFIERS.get(text) or identifier_of_key(text),)
-    return remember(IDENTIFIER_LISTS, text, found)
+        found = (get(text) or identifier_of_key(text),)
+    if len(IDENTIFIER_LISTS) >= SHARED_LIMIT:  # trusted.remember, inline: this runs per record
+        IDENTIFIER_LISTS.clear()
+    IDENTIFIER_LISTS[text] = found
+    return found
 
 
 def _labels(text: str) -> tuple[tuple[int, int] | None, ...]:
@@ -280,13 +285,19 @@ _fields: Any = operator.methodcaller("split", _US)
 def _event(text: str) -> Event:
     f = text.split(_US)
     event: Event = _EVENT[len(f)](None, None, f)
-    return remember(EVENTS, text, event, EVENTS_LIMIT)
+    if len(EVENTS) >= EVENTS_LIMIT:  # trusted.remember, inline: this runs per new event
+        EVENTS.clear()
+    EVENTS[text] = event
+    return event
 
 
 def _person(text: str) -> Person:
     f = text.split(_US)
     person: Person = _PERSON[len(f)](None, None, f)
-    return remember(PERSONS, text, person)
+    if len(PERSONS) >= SHARED_LIMIT:  # trusted.remember, inline: this runs per new person
+        PERSONS.clear()
+    PERSONS[text] = person
+    return person
 
 
 _Order = tuple[tuple[int, ...] | None, ...]
@@ -305,9 +316,6 @@ def _permutation(text: str) -> tuple[int, ...]:
 def _order(text: str) -> _Order | None:
     """An order section as (identifiers, documents, persons, events) permutations, or None when
     written under another canonical order. Parsed once per distinct text (a few hundred occur)."""
-    found = ORDERS.get(text, _MISS)
-    if found is not _MISS:
-        return found  # type: ignore[no-any-return]
     version, p_ids, p_docs, p_persons, p_events = text.split(_GS)
     if version != _ORDER_MARK:
         found = None
@@ -318,31 +326,35 @@ def _order(text: str) -> _Order | None:
     return remember(ORDERS, text, found)  # type: ignore[no-any-return]
 
 
-def _permuted(items: tuple[Any, ...], order: tuple[int, ...] | None, apply: bool) -> tuple[Any, ...]:
-    if order is None:
-        return items
+def _permuted(items: tuple[Any, ...], order: tuple[int, ...], apply: bool) -> tuple[Any, ...]:
     if len(order) != len(items):
         text = ",".join(map(str, order))
         raise PayloadError(f"canonical order {text!r} does not fit {len(items)} items")
     return tuple(map(items.__getitem__, order)) if apply else items
 
 
+_ORDERS_GET = ORDERS.get
+_PERSONS_GET = PERSONS.get
+_EVENTS_GET = EVENTS.get
+_LISTS_GET = IDENTIFIER_LISTS.get
+
+
 def _read_v3(payload: str, canonical: bool) -> tuple[Record, bool]:
     """The record of a version 3 payload, in canonical order when asked and the payload has it;
-    with whether it is in canonical order."""
+    with whether it is in canonical order. (Loading a store is mostly this function: keep it flat.)"""
     parts = payload.split(_RS)
     order = parts.pop() if len(parts) == 12 else ""
     _mark, org, medium, prov, ids, docs, persons, events, inventory, warnings, unreadable = parts
     m = MEDIUM[medium]
     f = prov.split(_US)
     provenance = _PROVENANCE[len(f)](None, None, f)
-    identifiers = (IDENTIFIER_LISTS.get(ids) or _identifiers(ids)) if ids else ()
+    identifiers = (_LISTS_GET(ids) or _identifiers(ids)) if ids else ()
     if docs:
         build = _DOCUMENT
         documents = tuple([build[len(f)](org, m, f) for f in map(_fields, docs.split(_GS))])
     else:
         documents = ()
-    pg, eg = PERSONS.get, EVENTS.get
+    pg, eg = _PERSONS_GET, _EVENTS_GET
     persons_ = tuple([pg(p) or _person(p) for p in persons.split(_GS)]) if persons else ()
     events_ = tuple([eg(e) or _event(e) for e in events.split(_GS)]) if events else ()
     if inventory:
@@ -350,13 +362,22 @@ def _read_v3(payload: str, canonical: bool) -> tuple[Record, bool]:
         entries = tuple([build[len(f)](None, None, f) for f in map(_fields, inventory.split(_GS))])
     else:
         entries = ()
-    perms = _order(order) if order else None
-    if perms is not None and perms is not _IN_ORDER:
-        p_ids, p_docs, p_persons, p_events = perms
-        identifiers = _permuted(identifiers, p_ids, canonical)
-        documents = _permuted(documents, p_docs, canonical)
-        persons_ = _permuted(persons_, p_persons, canonical)
-        events_ = _permuted(events_, p_events, canonical)
+    if order:
+        perms = _ORDERS_GET(order, _MISS)
+        if perms is _MISS:
+            perms = _order(order)
+        if perms is not None and perms is not _IN_ORDER:
+            p_ids, p_docs, p_persons, p_events = perms
+            if p_ids is not None:
+                identifiers = _permuted(identifiers, p_ids, canonical)
+            if p_docs is not None:
+                documents = _permuted(documents, p_docs, canonical)
+            if p_persons is not None:
+                persons_ = _permuted(persons_, p_persons, canonical)
+            if p_events is not None:
+                events_ = _permuted(events_, p_events, canonical)
+    else:
+        perms = None
     record: Record = build_record(
         org,
         m,
@@ -429,6 +450,10 @@ def forget_shared() -> None:
 
 def shared_identifier(kind: str, value: str) -> Identifier:
     """``Identifier(kind, value, value)``, the same object the payload reader gives for that key."""
-    if kind not in IDENT_KIND:
-        return Identifier(kind, value, value)  # raises the schema's own error for an unknown kind
-    return IDENTIFIERS.get(f"{kind}:{value}") or identifier_of_key(f"{kind}:{value}")
+    key = f"{kind}:{value}"
+    found = IDENTIFIERS.get(key)
+    if found is None:
+        if kind not in IDENT_KIND:
+            return Identifier(kind, value, value)  # raises the schema's own error for an unknown kind
+        found = identifier_of_key(key)
+    return found

@@ -168,7 +168,10 @@ def identifier_of_key(key: str) -> Identifier:
         kind, sep, value = key.partition(":")
         if not sep:
             raise PayloadError(f"identifier {key!r} has no kind")
-        found = remember(IDENTIFIERS, key, build_identifier(IDENT_KIND[kind], value, value, True, None))
+        found = build_identifier(IDENT_KIND[kind], value, value, True, None)
+        if len(IDENTIFIERS) >= SHARED_LIMIT:  # remember(), inline: this runs per new identifier
+            IDENTIFIERS.clear()
+        IDENTIFIERS[key] = found
     return found
 
 
