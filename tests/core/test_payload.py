@@ -515,3 +515,20 @@ def test_the_batch_reader_gives_each_dossier_its_records_in_the_order_they_were_
         made.append(record)
     (dossier,) = store.live_dossier_ids()
     assert store.dossier_batch([dossier])[dossier][1] == tuple(made)
+
+
+def test_reconciliation_imports_nothing_of_the_store() -> None:
+    # The store hands records over in canonical order; the core never reaches back into it.
+    import ast
+
+    for path in sorted((REPO / "dossierlink" / "reconcile").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            assert not [n for n in names if n.startswith("dossierlink.store")], path.name
