@@ -355,7 +355,6 @@ def _breakdown(path: Path, sample: int = 5_000) -> dict[str, Any]:
     import gc
 
     import dossierlink
-    from dossierlink.reconcile import DossierView
     from dossierlink.reconcile.engine import build_context
     from dossierlink.reconcile.rules import RULES
 
@@ -368,11 +367,11 @@ def _breakdown(path: Path, sample: int = 5_000) -> dict[str, Any]:
     try:
         for i in range(0, len(ids), 500):
             t = clock()
-            batch = chain.store.dossier_batch(ids[i : i + 500])
+            views = chain.store.dossier_views(ids[i : i + 500])  # read in canonical order
             spent["load"] += clock() - t
-            for dossier_id, (idents, records) in batch.items():
+            for view in views.values():
                 t0 = clock()
-                view = DossierView(dossier_id, idents, records).canonical()
+                view = view.canonical()
                 t1 = clock()
                 ctx = build_context(view, config, NOW)
                 t2 = clock()

@@ -594,7 +594,7 @@ _worker_state: dict[str, Any] = {}
 def _reconcile_batch(
     store: Store, batch: Sequence[int], config: Any, now: dt.datetime
 ) -> list[tuple[int, list[Divergence]]]:
-    from dossierlink.reconcile import DossierView, reconcile_dossier
+    from dossierlink.reconcile import reconcile_dossier
 
     # Loading and reconciling a batch allocates many short-lived, acyclic objects: the cyclic
     # collector finds nothing in them but costs ~15% of the time, so it waits until the batch is done.
@@ -602,8 +602,8 @@ def _reconcile_batch(
     gc.disable()
     try:
         return [
-            (dossier_id, reconcile_dossier(DossierView(dossier_id, idents, records), config, now))
-            for dossier_id, (idents, records) in store.dossier_batch(batch).items()
+            (dossier_id, reconcile_dossier(view, config, now))
+            for dossier_id, view in store.dossier_views(batch).items()
         ]
     finally:
         if enabled:

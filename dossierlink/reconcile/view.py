@@ -11,9 +11,19 @@ from typing import Any, TypeVar
 import attrs
 
 from dossierlink.schema import Document, Event, Identifier, Person, Record
-from dossierlink.store.payload import CANONICAL_ORDER_VERSION, known_canonical
 
-__all__ = ["CANONICAL_ORDER_VERSION", "DossierView", "canonical_permutations", "record_sort_key"]
+__all__ = [
+    "CANONICAL_ORDER_VERSION",
+    "DossierView",
+    "canonical_permutations",
+    "canonical_record",
+    "canonical_view",
+    "record_sort_key",
+]
+
+# Bump whenever the canonical order defined in this module changes: the store keeps each record's
+# order with it (canonical_permutations), tagged with this version, and ignores other versions.
+CANONICAL_ORDER_VERSION = 1
 
 
 def _tuple_ids(value: Iterable[Identifier]) -> tuple[Identifier, ...]:
@@ -38,19 +48,35 @@ class DossierView:
     dossier_id: int
     identifiers: tuple[Identifier, ...] = attrs.field(default=(), converter=_tuple_ids)
     records: tuple[Record, ...] = attrs.field(default=(), converter=_tuple_records)
+    # True only on a view made by canonical() or canonical_view(): it is its own canonical form.
+    # Not part of equality: a view equals another with the same contents however it was made.
+    is_canonical: bool = attrs.field(default=False, init=False, eq=False, repr=False)
 
     def canonical(self) -> DossierView:
         """The same view with identifiers, records and each record's contents in a canonical order.
 
         Nothing reconciliation reports may depend on the order in which a source listed things.
         """
-        records = [known_canonical(r) or _canonical_record(r) for r in self.records]
-        records.sort(key=record_sort_key)
-        view: DossierView = _new_view(DossierView)
-        _SET_ID(view, self.dossier_id)
-        _SET_IDENTIFIERS(view, _canonical_identifiers(self.identifiers))
-        _SET_RECORDS(view, tuple(records))
-        return view
+        if self.is_canonical:
+            return self
+        return canonical_view(self.dossier_id, self.identifiers, [canonical_record(r) for r in self.records])
+
+
+def canonical_view(
+    dossier_id: int, identifiers: Iterable[Identifier], records: Iterable[Record]
+) -> DossierView:
+    """The canonical view of a dossier whose records are each in canonical order already.
+
+    Each record must be what :func:`canonical_record` gives for it (the store reads records that
+    way); the records themselves and the identifiers are put in order here.
+    """
+    ordered = sorted(records, key=record_sort_key)
+    view: DossierView = _new_view(DossierView)
+    _SET_ID(view, dossier_id)
+    _SET_IDENTIFIERS(view, _canonical_identifiers(tuple(identifiers)))
+    _SET_RECORDS(view, tuple(ordered))
+    _SET_CANONICAL(view, True)
+    return view
 
 
 _new_view = object.__new__
@@ -58,6 +84,7 @@ _new_view = object.__new__
 _SET_ID = DossierView.__dict__["dossier_id"].__set__
 _SET_IDENTIFIERS = DossierView.__dict__["identifiers"].__set__
 _SET_RECORDS = DossierView.__dict__["records"].__set__
+_SET_CANONICAL = DossierView.__dict__["is_canonical"].__set__
 
 
 def _canonical_identifiers(identifiers: tuple[Identifier, ...]) -> tuple[Identifier, ...]:
@@ -177,7 +204,9 @@ _DOC_FIRST: Callable[[Document], str] = operator.attrgetter("key")
 _RECORD_FIELDS = tuple(a.name for a in attrs.fields(Record))
 
 
-def _canonical_record(r: Record) -> Record:
+def canonical_record(r: Record) -> Record:
+    """The record with its identifiers, documents, persons and events in canonical order
+    (``r`` itself when they are already)."""
     identifiers = _sorted(r.identifiers, _ident_key)
     documents = _sorted_documents(r.documents)
     persons = _sorted(r.persons, _person_key)
@@ -210,8 +239,8 @@ def canonical_permutations(r: Record) -> tuple[tuple[int, ...] | None, ...]:
 
     For each, the canonical order as indices into the record's own order, or None when that is
     already canonical. The store keeps these with a record (tagged with CANONICAL_ORDER_VERSION),
-    so reading a dossier for reconciliation need not sort again. Bump CANONICAL_ORDER_VERSION in
-    ``dossierlink.store.payload`` whenever the order defined here changes.
+    so reading a dossier for reconciliation need not sort again. Bump CANONICAL_ORDER_VERSION
+    above whenever the order defined here changes.
     """
     return (
         _permutation(r.identifiers, _ident_key),

@@ -21,15 +21,16 @@ from dossierlink.schema import (
     Status,
     check_organisation,
 )
+from dossierlink.store.tables import DIVERGENCES, DOSSIERS, IDENTIFIERS, RECORDS, RUNS
 
 __all__ = ["ReportDataError", "load_report_input", "parse_since", "selection"]
 
-# The store's table names, in one place so a schema change is a one-line fix.
-T_DIVERGENCES = "divergences"
-T_RECORDS = "records"
-T_DOSSIERS = "dossiers"
-T_IDENTIFIERS = "identifiers"
-T_RUNS = "runs"
+# The store's tables, as the store defines them.
+T_DIVERGENCES = DIVERGENCES.name
+T_RECORDS = RECORDS.name
+T_DOSSIERS = DOSSIERS.name
+T_IDENTIFIERS = IDENTIFIERS.name
+T_RUNS = RUNS.name
 
 _LABEL_ORDER = {
     IdentifierKind.PARKETNUMMER.value: 0,

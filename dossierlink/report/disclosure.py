@@ -11,24 +11,15 @@ from typing import Any
 
 import sqlite_utils
 
+from dossierlink.store.tables import DISCLOSURES
+
 __all__ = ["GENESIS", "current_user", "list_disclosures", "record_disclosure", "verify_disclosures"]
 
-TABLE = "disclosures"
+TABLE = DISCLOSURES.name
 GENESIS = "0" * 64
-_FIELDS = ("id", "at", "user", "what", "level", "format", "recipient", "revealed", "output")
-_COLUMNS: dict[str, type] = {
-    "id": int,
-    "at": str,
-    "user": str,
-    "what": str,
-    "level": str,
-    "format": str,
-    "recipient": str,
-    "revealed": int,
-    "output": str,
-    "prev_hash": str,
-    "hash": str,
-}
+# The fields an entry's hash covers, in the store's column order (prev_hash and hash are the chain).
+_FIELDS = DISCLOSURES.column_names[: DISCLOSURES.column_names.index("prev_hash")]
+_COLUMNS = DISCLOSURES.column_names
 
 
 def current_user() -> str:
@@ -51,8 +42,10 @@ def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
 
 
 def _ensure_table(db: sqlite_utils.Database) -> None:
+    """A database that is not a store (a copy, a test) gets the store's own disclosures table."""
     if not db[TABLE].exists():
-        db.table(TABLE).create(_COLUMNS, pk="id", if_not_exists=True)
+        for statement in DISCLOSURES.create_statements():  # not executescript: it would end a transaction
+            db.execute(statement)
 
 
 def record_disclosure(

@@ -1,4 +1,4 @@
-"""The store: one SQLite file through sqlite-utils — migrations, the ledger, dossier identity, divergences.
+"""The Store: the connection to one SQLite file and what is written and read through it (sources, dossier identity, records, divergences, runs).
 
 Writes happen in explicit ``BEGIN IMMEDIATE`` transactions (one per ingested file), so a
 second writer waits on the busy timeout instead of failing halfway with "database is locked".
@@ -11,26 +11,27 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
 
 from dossierlink.identifiers import LINKING_KINDS, IdentifierError, IdentifierKind, normalise
+from dossierlink.reconcile.view import DossierView, canonical_view
 from dossierlink.schema import Divergence, Identifier, Record, Status
+from dossierlink.store.migrations import migrations
 from dossierlink.store.payload import (
-    CANONICAL_ORDER_VERSION,
-    PAYLOAD_VERSION,
     PayloadError,
-    forget_canonical,
+    canonical_record_from_payload,
     forget_shared,
+    is_current,
     record_from_payload,
     record_to_payload,
     shared_identifier,
 )
+from dossierlink.store.tables import SOURCES
 
 __all__ = ["BUSY_TIMEOUT_S", "IngestedFile", "Store", "StoreError", "utcnow"]
 
@@ -51,197 +52,6 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 def _parse_dt(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
-
-
-migrations = Migrations("dossierlink")
-
-
-@migrations()
-def m001_initial(db: Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE IF NOT EXISTS sources (
-            id INTEGER PRIMARY KEY,
-            path TEXT NOT NULL,
-            sha256 TEXT,
-            size INTEGER,
-            mtime REAL,
-            adapter TEXT,
-            organisation TEXT,
-            medium TEXT,
-            status TEXT NOT NULL,          -- ingested | duplicate | quarantined | superseded | ignored
-            error TEXT,
-            attempts INTEGER NOT NULL DEFAULT 1,
-            first_seen TEXT NOT NULL,
-            ingested_at TEXT,
-            records INTEGER NOT NULL DEFAULT 0,
-            duplicate_of INTEGER REFERENCES sources(id)
-        );
-        CREATE INDEX IF NOT EXISTS sources_sha ON sources(sha256);
-        CREATE INDEX IF NOT EXISTS sources_path ON sources(path);
-        CREATE TABLE IF NOT EXISTS dossiers (
-            id INTEGER PRIMARY KEY,
-            created_at TEXT NOT NULL,
-            merged_into INTEGER REFERENCES dossiers(id),
-            dirty INTEGER NOT NULL DEFAULT 1,
-            anchor TEXT,
-            reconciled_at TEXT
-        );
-        CREATE INDEX IF NOT EXISTS dossiers_dirty ON dossiers(dirty) WHERE dirty = 1;
-        CREATE TABLE IF NOT EXISTS identifiers (
-            kind TEXT NOT NULL,
-            value TEXT NOT NULL,
-            dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
-            PRIMARY KEY (kind, value)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS identifiers_dossier ON identifiers(dossier_id);
-        CREATE TABLE IF NOT EXISTS records (
-            id INTEGER PRIMARY KEY,
-            source_id INTEGER NOT NULL REFERENCES sources(id),
-            dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
-            organisation TEXT NOT NULL,
-            medium TEXT NOT NULL,
-            locator TEXT,
-            payload TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS records_dossier ON records(dossier_id);
-        CREATE INDEX IF NOT EXISTS records_source ON records(source_id);
-        CREATE TABLE IF NOT EXISTS documents (
-            id INTEGER PRIMARY KEY,
-            record_id INTEGER NOT NULL REFERENCES records(id),
-            dossier_id INTEGER NOT NULL,
-            organisation TEXT NOT NULL,
-            medium TEXT NOT NULL,
-            key TEXT NOT NULL,
-            type TEXT,
-            title TEXT,
-            date TEXT,
-            page_count INTEGER,
-            sha256 TEXT,
-            fingerprint TEXT,
-            modified TEXT
-        );
-        CREATE INDEX IF NOT EXISTS documents_dossier ON documents(dossier_id);
-        CREATE INDEX IF NOT EXISTS documents_record ON documents(record_id);
-        CREATE TABLE IF NOT EXISTS persons (
-            id INTEGER PRIMARY KEY,
-            record_id INTEGER NOT NULL REFERENCES records(id),
-            dossier_id INTEGER NOT NULL,
-            organisation TEXT NOT NULL,
-            role TEXT,
-            voornamen TEXT,
-            tussenvoegsel TEXT,
-            achternaam TEXT,
-            geboortedatum TEXT,
-            skn TEXT,
-            bsn TEXT
-        );
-        CREATE INDEX IF NOT EXISTS persons_record ON persons(record_id);
-        CREATE TABLE IF NOT EXISTS events (
-            id INTEGER PRIMARY KEY,
-            record_id INTEGER NOT NULL REFERENCES records(id),
-            dossier_id INTEGER NOT NULL,
-            organisation TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            date TEXT NOT NULL,
-            sender TEXT,
-            receiver TEXT,
-            status TEXT
-        );
-        CREATE INDEX IF NOT EXISTS events_record ON events(record_id);
-        CREATE TABLE IF NOT EXISTS inventory (
-            id INTEGER PRIMARY KEY,
-            record_id INTEGER NOT NULL REFERENCES records(id),
-            dossier_id INTEGER NOT NULL,
-            organisation TEXT NOT NULL,
-            action TEXT NOT NULL,
-            at TEXT NOT NULL,
-            document_key TEXT NOT NULL,
-            type TEXT,
-            title TEXT,
-            page_count INTEGER
-        );
-        CREATE INDEX IF NOT EXISTS inventory_record ON inventory(record_id);
-        CREATE TABLE IF NOT EXISTS divergences (
-            id TEXT PRIMARY KEY,
-            dossier_id INTEGER NOT NULL,
-            kind TEXT NOT NULL,
-            severity TEXT NOT NULL,
-            organisation TEXT NOT NULL,
-            organisations TEXT NOT NULL,
-            identifiers TEXT NOT NULL,
-            subject TEXT NOT NULL,
-            expected TEXT,
-            found TEXT,
-            message TEXT NOT NULL,
-            why TEXT,
-            status TEXT NOT NULL,
-            first_seen TEXT NOT NULL,
-            last_seen TEXT NOT NULL,
-            resolved_at TEXT,
-            ack_note TEXT,
-            ack_by TEXT,
-            ack_at TEXT,
-            details TEXT
-        );
-        CREATE INDEX IF NOT EXISTS divergences_dossier ON divergences(dossier_id);
-        CREATE INDEX IF NOT EXISTS divergences_status ON divergences(status, organisation);
-        CREATE TABLE IF NOT EXISTS divergence_history (
-            id INTEGER PRIMARY KEY,
-            divergence_id TEXT NOT NULL,
-            at TEXT NOT NULL,
-            status_from TEXT,
-            status_to TEXT NOT NULL,
-            note TEXT,
-            by TEXT,
-            run_id INTEGER
-        );
-        CREATE INDEX IF NOT EXISTS history_divergence ON divergence_history(divergence_id);
-        CREATE TABLE IF NOT EXISTS runs (
-            id INTEGER PRIMARY KEY,
-            started_at TEXT NOT NULL,
-            finished_at TEXT,
-            kind TEXT NOT NULL,
-            dossiers_total INTEGER,
-            dossiers_consistent INTEGER,
-            open_divergences INTEGER,
-            files INTEGER,
-            records INTEGER
-        );
-        CREATE TABLE IF NOT EXISTS merges (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            from_dossier INTEGER NOT NULL,
-            into_dossier INTEGER NOT NULL,
-            via TEXT,
-            source_id INTEGER
-        );
-        CREATE TABLE IF NOT EXISTS disclosures (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            user TEXT NOT NULL,
-            what TEXT NOT NULL,
-            level TEXT,
-            format TEXT,
-            recipient TEXT,
-            revealed INTEGER NOT NULL DEFAULT 0,
-            output TEXT,
-            prev_hash TEXT,
-            hash TEXT NOT NULL
-        );
-        """
-    )
-
-
-@migrations()
-def m002_counting_indexes(db: Database) -> None:
-    """Runs count live dossiers and open divergences after every reconcile: answer from indexes."""
-    db.executescript(
-        """
-        CREATE INDEX IF NOT EXISTS divergences_open ON divergences(status, dossier_id);
-        CREATE INDEX IF NOT EXISTS dossiers_live ON dossiers(id) WHERE merged_into IS NULL;
-        """
-    )
 
 
 @attrs.frozen
@@ -290,7 +100,7 @@ class Store:
             self.db = Database(conn)
             if not readonly:
                 migrations.apply(self.db)
-            elif "sources" not in self.db.table_names():
+            elif SOURCES.name not in self.db.table_names():
                 raise StoreError(f"{self.path} is not a dossierlink store.")
         except sqlite3.DatabaseError as exc:
             conn.close()
@@ -679,12 +489,27 @@ class Store:
     def dossier_batch(
         self, dossier_ids: Sequence[int]
     ) -> dict[int, tuple[tuple[Identifier, ...], tuple[Record, ...]]]:
-        """Identifiers and records of many dossiers in two queries (reconcile's hot path)."""
+        """Identifiers and records (as stored) of many dossiers in two queries."""
+        return self._read_batch(dossier_ids, record_from_payload)
+
+    def dossier_views(self, dossier_ids: Sequence[int]) -> dict[int, DossierView]:
+        """The canonical views of many dossiers in two queries (reconcile's hot path).
+
+        Each record comes back in canonical order from its payload, which keeps that order:
+        the view needs no sorting beyond the records themselves.
+        """
+        return {
+            d: canonical_view(d, idents, records)
+            for d, (idents, records) in self._read_batch(dossier_ids, canonical_record_from_payload).items()
+        }
+
+    def _read_batch(
+        self, dossier_ids: Sequence[int], read: Callable[[str], Record]
+    ) -> dict[int, tuple[tuple[Identifier, ...], tuple[Record, ...]]]:
         out: dict[int, tuple[list[Identifier], list[Record]]] = {d: ([], []) for d in dossier_ids}
         if not dossier_ids:
             return {}
         marks = ",".join("?" * len(dossier_ids))
-        forget_canonical()  # the previous batch's records are done with
         try:
             # Each dossier's rows in (kind, value) and in id order. Ordered by dossier first, both
             # queries read their dossier_id index in order: no sort of the rows (and payloads) in SQLite.
@@ -701,7 +526,7 @@ class Store:
                 list(dossier_ids),
             ):
                 try:
-                    out[int(did)][1].append(record_from_payload(payload))
+                    out[int(did)][1].append(read(payload))
                 except PayloadError as exc:
                     raise StoreError(f"{self.path}: record {rid} of dossier {did}: {exc}") from None
         finally:
@@ -713,8 +538,6 @@ class Store:
 
         Each payload is read and written back through the serializer, so the record is unchanged.
         """
-        current = f"{PAYLOAD_VERSION}\x1e"
-        marker = f"\x1e{CANONICAL_ORDER_VERSION}\x1d"
         done, last = 0, 0
         while True:
             rows = self.conn.execute(
@@ -725,7 +548,7 @@ class Store:
             last = int(rows[-1][0])
             changes = []
             for rid, payload in rows:
-                if payload.startswith(current) and marker in payload[payload.rfind("\x1e") :]:
+                if is_current(payload):
                     continue
                 try:
                     new = record_to_payload(record_from_payload(payload))
@@ -733,8 +556,7 @@ class Store:
                     raise StoreError(f"{self.path}: record {rid}: {exc}") from None
                 if new != payload:
                     changes.append((new, rid))
-            forget_canonical()  # nothing reconciles these records: keep memory flat over the store
-            forget_shared()
+            forget_shared()  # keep memory flat over the store
             if changes:
                 with self.transaction() as conn:
                     conn.executemany("UPDATE records SET payload = ? WHERE id = ?", changes)

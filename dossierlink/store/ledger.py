@@ -12,9 +12,12 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from dossierlink.store.tables import RUNS, SOURCES
+
 __all__ = ["FINAL_STATUSES", "Ledger"]
 
 FINAL_STATUSES = ("ingested", "duplicate", "quarantined")
+_SOURCES, _RUNS = SOURCES.name, RUNS.name
 
 
 def _same_mtime(stored: Any, mtime: float) -> bool:
@@ -71,7 +74,7 @@ class Ledger:
         """The final status of this exact version of ``path`` (same size and mtime), or None."""
         marks = ",".join("?" * len(FINAL_STATUSES))
         for row in self._rows(
-            f"SELECT size, mtime, status FROM sources WHERE path = ? AND status IN ({marks})",
+            f"SELECT size, mtime, status FROM {_SOURCES} WHERE path = ? AND status IN ({marks})",
             (str(path), *FINAL_STATUSES),
         ):
             if row["size"] == size and _same_mtime(row["mtime"], mtime):
@@ -84,7 +87,7 @@ class Ledger:
         prefix = str(root).rstrip("/") + "/"
         found: dict[str, list[tuple[int, Any]]] = {}
         for row in self._rows(
-            f"SELECT path, size, mtime FROM sources WHERE status IN ({marks}) AND substr(path, 1, ?) = ?",
+            f"SELECT path, size, mtime FROM {_SOURCES} WHERE status IN ({marks}) AND substr(path, 1, ?) = ?",
             (*FINAL_STATUSES, len(prefix), prefix),
         ):
             found.setdefault(str(row["path"]), []).append((row["size"], row["mtime"]))
@@ -96,7 +99,7 @@ class Ledger:
         return [
             dict(row)
             for row in self._rows(
-                "SELECT path, size, mtime, adapter, error, attempts FROM sources "
+                f"SELECT path, size, mtime, adapter, error, attempts FROM {_SOURCES} "
                 "WHERE status = 'quarantined' AND substr(path, 1, ?) = ?",
                 (len(prefix), prefix),
             )
@@ -114,16 +117,16 @@ class Ledger:
         counts = {
             str(r["status"]): int(r["n"])
             for r in self._rows(
-                f"SELECT status, count(*) AS n FROM sources WHERE {where} GROUP BY status", args
+                f"SELECT status, count(*) AS n FROM {_SOURCES} WHERE {where} GROUP BY status", args
             )
         }
         last = self._rows(
-            f"SELECT path, status, ingested_at FROM sources WHERE {where} AND status IN ('ingested', 'duplicate') "
+            f"SELECT path, status, ingested_at FROM {_SOURCES} WHERE {where} AND status IN ('ingested', 'duplicate') "
             "ORDER BY ingested_at DESC, id DESC LIMIT 1",
             args,
         )
         quarantined = self._rows(
-            f"SELECT path, error, attempts, adapter FROM sources WHERE {where} AND status = 'quarantined' "
+            f"SELECT path, error, attempts, adapter FROM {_SOURCES} WHERE {where} AND status = 'quarantined' "
             "ORDER BY id DESC LIMIT ?",
             (*args, limit),
         )
@@ -134,5 +137,5 @@ class Ledger:
         }
 
     def last_reconcile(self) -> str | None:
-        rows = self._rows("SELECT max(finished_at) AS at FROM runs WHERE kind LIKE '%reconcile%'")
+        rows = self._rows(f"SELECT max(finished_at) AS at FROM {_RUNS} WHERE kind LIKE '%reconcile%'")
         return str(rows[0]["at"]) if rows and rows[0]["at"] else None

@@ -201,3 +201,18 @@ def test_the_same_bytes_stored_twice_by_racing_writers_become_one_source_and_a_d
         "duplicate",
     ]
     assert len(store.dossier_records(first[0])) == 1
+
+
+def test_a_new_store_has_exactly_the_tables_and_columns_that_store_tables_defines(store_path: Path) -> None:
+    from dossierlink.store.tables import TABLES
+
+    store = Store(store_path)
+    made = {
+        name: tuple(row[1] for row in store.conn.execute(f"PRAGMA table_info([{name}])"))
+        for name in store.db.table_names()
+        if not name.startswith("_sqlite")  # sqlite-utils' own record of applied migrations
+    }
+    assert made == {table.name: table.column_names for table in TABLES}
+    indexes = {row[0] for row in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {index for table in TABLES for index, _ in table.indexes} <= indexes
+    store.close()

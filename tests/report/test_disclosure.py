@@ -86,3 +86,18 @@ def test_the_os_user_is_logged_when_none_is_given(tmp_path) -> None:  # type: ig
         output="stdout",
     )
     assert entry["user"] == getpass.getuser()
+
+
+def test_a_database_that_is_not_a_store_gets_the_stores_own_disclosures_table(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dossierlink.store import Store
+    from dossierlink.store.tables import DISCLOSURES
+
+    loose = sqlite_utils.Database(tmp_path / "loose.db")
+    _log(loose, 1)
+    store = Store(tmp_path / "store.db")
+    schema = "SELECT sql FROM sqlite_master WHERE name = ?"
+    assert (
+        loose.execute(schema, [DISCLOSURES.name]).fetchone()
+        == store.conn.execute(schema, [DISCLOSURES.name]).fetchone()
+    )
+    store.close()
