@@ -105,7 +105,6 @@ class CjibAdapter(XmlAdapter, RecordAdapter[Any]):
                         description=soort,
                     )
                 )
-        return b.build(where)
 
 
 def _getter(el: Any) -> Any:

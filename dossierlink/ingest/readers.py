@@ -2,11 +2,17 @@
 
 An adapter for a new CSV export is mostly a declaration (as in beangulp's ``csvbase``)::
 
-    class Registraties(CsvAdapter):
+    class Registraties(CsvAdapter, RecordAdapter[CsvRow]):
         name = "voorbeeld"
         pv = Text("PV-nummer")
         datum = Date("Datum", fmt="%d-%m-%Y")
         paginas = Integer("Aantal pagina's", required=False)
+
+        def add(self, b: RecordBuilder, row: CsvRow, where: str) -> None: ...
+
+Each reader base yields its entries with their locators (:meth:`CsvAdapter.entries`,
+:meth:`JsonAdapter.entries`, :meth:`XmlAdapter.entries`); the loop that turns them into Records
+is :class:`dossierlink.ingest.builder.RecordAdapter`'s.
 
 Every reader raises :class:`~dossierlink.ingest.adapter.AdapterError` naming the file, the line or
 element and the problem: empty or oversized files, wrong encodings, missing columns,
