@@ -299,8 +299,18 @@ class RecordAdapter(Adapter, Generic[E]):
         return ([entry] for entry in entries)
 
     def builder(self, path: Path, hints: Hints, group: Sequence[Entry[E]]) -> RecordBuilder:
-        """A fresh builder for one group, with the adapter's organisation and medium."""
-        return RecordBuilder(path, hints, self.name, self.organisation or "", self.medium or Medium.DIGITAL)
+        """A fresh builder for one group: the caller's organisation and medium, else the adapter's.
+
+        An adapter without a medium is read as digital; one without an organisation needs the
+        caller to name it (or overrides this method to find it in the entry).
+        """
+        organisation = hints.organisation or self.organisation
+        if organisation is None:
+            raise AdapterError(
+                path,
+                f"the {self.name} export does not say whose it is: pass the organisation (--organisation)",
+            )
+        return RecordBuilder(path, hints, self.name, organisation, self.medium or Medium.DIGITAL)
 
     def start(self, b: RecordBuilder, group: Sequence[Entry[E]]) -> None:
         """Called once per group before its entries (e.g. an identifier the whole group shares)."""

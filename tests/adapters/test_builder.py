@@ -163,3 +163,16 @@ def test_every_public_name_of_the_ingest_package_is_there() -> None:
 )
 def test_each_module_imports_alone_in_a_fresh_interpreter(module: str) -> None:
     subprocess.run([sys.executable, "-c", f"import {module}"], check=True)
+
+
+class ArchiefMeldingen(Meldingen):
+    organisation: ClassVar[str | None] = None  # an archive's export: whose it is, the caller says
+
+
+def test_an_export_that_does_not_say_whose_it_is_needs_the_caller(tmp_path: Path) -> None:
+    path = _export(tmp_path, "meldingen.csv", MELDINGEN)
+    with pytest.raises(AdapterError) as caught:
+        list(ArchiefMeldingen().extract(path, Hints()))
+    assert "pass the organisation" in caught.value.problem
+    records = list(ArchiefMeldingen().extract(path, Hints(organisation="rechtspraak")))
+    assert {r.organisation for r in records} == {"rechtspraak"}
