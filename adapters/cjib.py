@@ -2,52 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 from dossierlink.identifiers import IdentifierKind
-from dossierlink.ingest.adapter import AdapterError, Hints
-from dossierlink.ingest.readers import XmlAdapter, xml_local
-from dossierlink.schema import (
-    Document,
-    DocumentType,
-    Event,
-    EventKind,
-    Medium,
-    Record,
-    Role,
-    check_organisation,
+from dossierlink.ingest import (
+    AdapterError,
+    RecordAdapter,
+    RecordBuilder,
+    XmlAdapter,
+    opt_date,
+    person,
+    text,
+    xml_local,
 )
-
-from ._common import RecordBuilder, opt_date, person, text
+from dossierlink.schema import Document, DocumentType, Event, EventKind, Medium, Role, check_organisation
 
 __all__ = ["CjibAdapter"]
 
 
-class CjibAdapter(XmlAdapter):
+class CjibAdapter(XmlAdapter, RecordAdapter[Any]):
     """One Record per ``opdracht``: the order as a document, its receipt and execution status."""
 
     name: ClassVar[str] = "cjib"
     organisation: ClassVar[str | None] = "cjib"
     medium: ClassVar[Medium | None] = Medium.DIGITAL
     root_names: ClassVar[tuple[str, ...]] = ("tenuitvoerleggingsopdrachten",)
+    entry_tags: ClassVar[tuple[str, ...]] = ("opdracht",)
+    no_entries: ClassVar[str] = "no <opdracht> elements: the export holds no orders"
     description: ClassVar[str] = (
         "CJIB tenuitvoerleggingsopdrachten: XML execution orders (docs/formats/cjib.md)"
     )
 
-    def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
-        root = self.parse(path)
-        orders = [c for c in root if xml_local(c.tag) == "opdracht"]
-        if not orders:
-            raise AdapterError(
-                path, "no <opdracht> elements: the export holds no orders", "/tenuitvoerleggingsopdrachten"
-            )
-        for i, order in enumerate(orders, 1):
-            yield self._record(path, hints, order, f"/tenuitvoerleggingsopdrachten/opdracht[{i}]")
-
-    def _record(self, path: Path, hints: Hints, order: Any, where: str) -> Record:
-        b = RecordBuilder(path, hints, self.name, "cjib", Medium.DIGITAL)
+    def add(self, b: RecordBuilder, order: Any, where: str) -> None:
+        path = b.path
         get = _getter(order)
         number = text(get("opdrachtnummer"))
         if not number:
@@ -118,7 +105,6 @@ class CjibAdapter(XmlAdapter):
                         description=soort,
                     )
                 )
-        return b.build(where)
 
 
 def _getter(el: Any) -> Any:

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from dossierlink.identifiers import IdentifierKind, PvNumberError, parse_pv_number
-from dossierlink.ingest.adapter import Adapter, AdapterError, Hints
-from dossierlink.ingest.readers import decode_text, read_limited
+from dossierlink.ingest import Adapter, AdapterError, Hints, decode_text, read_limited, sha256_file
 from dossierlink.paper.folders import folder_hints
 from dossierlink.schema import (
     Document,
@@ -265,8 +264,6 @@ class InventoryCsvAdapter(Adapter):
         items: list[tuple[int, InventoryEntry, Identifier | None]],
         warnings: list[str],
     ) -> Record:
-        from dossierlink.ingest.adapter import sha256_file
-
         sha = hints.sha256 or sha256_file(path)
         lines = [n for n, _, _ in items]
         provenance = Provenance(str(path), sha, self.name, f"lines {min(lines)}-{max(lines)}")

@@ -16,21 +16,25 @@ from typing import Any, ClassVar
 import attrs
 
 from dossierlink.identifiers import IdentifierKind
-from dossierlink.ingest.adapter import Adapter, AdapterError, Hints
-from dossierlink.ingest.readers import (
+from dossierlink.ingest import (
+    Adapter,
+    AdapterError,
     Column,
     CsvAdapter,
+    Hints,
+    RecordBuilder,
     Text,
+    doc_type,
     load_json,
     parse_date,
     parse_xml,
+    person,
     read_head,
+    text,
     xml_local,
     xml_root_name,
 )
 from dossierlink.schema import Document, Event, EventKind, Medium, Record, Role, check_organisation
-
-from ._common import RecordBuilder, doc_type, person, text
 
 __all__ = ["Mapping", "MappingAdapter", "MappingError", "load_mapping"]
 

@@ -8,16 +8,23 @@ The organisation is ``Hints.organisation`` (the archive's owner), else ``archief
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from dossierlink.identifiers import IdentifierError, IdentifierKind, normalise
-from dossierlink.ingest.adapter import AdapterError, Hints
-from dossierlink.ingest.readers import XmlAdapter, parse_datetime, xml_local
-from dossierlink.schema import Document, DocumentType, Event, EventKind, Identifier, Medium, Record
-
-from ._common import RecordBuilder, opt_date, text
+from dossierlink.ingest import (
+    AdapterError,
+    Entry,
+    Hints,
+    RecordAdapter,
+    RecordBuilder,
+    XmlAdapter,
+    opt_date,
+    parse_datetime,
+    text,
+)
+from dossierlink.schema import Document, DocumentType, Event, EventKind, Identifier, Medium
 
 __all__ = ["MdtoAdapter"]
 
@@ -25,7 +32,7 @@ MDTO_NS = "https://www.nationaalarchief.nl/mdto"
 _N = f"{{{MDTO_NS}}}"
 
 
-class MdtoAdapter(XmlAdapter):
+class MdtoAdapter(XmlAdapter, RecordAdapter[Any]):
     """Nationaal Archief MDTO 1.0.1: one Record per informatieobject or bestand."""
 
     name: ClassVar[str] = "mdto"
@@ -33,26 +40,30 @@ class MdtoAdapter(XmlAdapter):
     medium: ClassVar[Medium | None] = None
     root_names: ClassVar[tuple[str, ...]] = ("MDTO",)
     namespace_hint: ClassVar[bytes | None] = MDTO_NS.encode()
+    entry_tags: ClassVar[tuple[str, ...]] = ("informatieobject", "bestand")
+    entry_namespace: ClassVar[str | None] = MDTO_NS
+    no_entries: ClassVar[str] = "no informatieobject or bestand element"
     description: ClassVar[str] = (
         "Nationaal Archief MDTO 1.0.1 XML (informatieobject, bestand) (docs/formats/mdto.md)"
     )
 
-    def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
-        root = self.parse(path)
+    def parse(self, path: Path) -> Any:
+        root = super().parse(path)
         if root.tag != f"{_N}MDTO":
             raise AdapterError(path, f"the root element is not in the MDTO namespace {MDTO_NS}", "/MDTO")
-        items = [c for c in root if c.tag in (f"{_N}informatieobject", f"{_N}bestand")]
-        if not items:
-            raise AdapterError(path, "no informatieobject or bestand element", "/MDTO")
-        for i, item in enumerate(items, 1):
-            where = f"/MDTO/{xml_local(item.tag)}[{i}]"
-            if item.tag == f"{_N}bestand":
-                yield self._bestand(path, hints, item, where)
-            else:
-                yield self._informatieobject(path, hints, item, where)
+        return root
 
-    def _builder(self, path: Path, hints: Hints, medium: Medium) -> RecordBuilder:
-        return RecordBuilder(path, hints, self.name, hints.organisation or "archief", hints.medium or medium)
+    def builder(self, path: Path, hints: Hints, group: Sequence[Entry[Any]]) -> RecordBuilder:
+        ((_where, item),) = group
+        return RecordBuilder(
+            path, hints, self.name, hints.organisation or "archief", hints.medium or _medium(item)
+        )
+
+    def add(self, b: RecordBuilder, item: Any, where: str) -> None:
+        if item.tag == f"{_N}bestand":
+            self._bestand(b, item, where)
+        else:
+            self._informatieobject(b, item, where)
 
     def _ident(self, b: RecordBuilder, el: Any, where: str) -> str:
         """Add the identificatie(s) of ``el`` and return the first kenmerk (document key)."""
@@ -69,11 +80,8 @@ class MdtoAdapter(XmlAdapter):
             raise AdapterError(b.path, "no identificatieKenmerk", f"{where}/identificatie")
         return first
 
-    def _informatieobject(self, path: Path, hints: Hints, io: Any, where: str) -> Record:
+    def _informatieobject(self, b: RecordBuilder, io: Any, where: str) -> None:
         online = io.find(f"{_N}raadpleeglocatie/{_N}raadpleeglocatieOnline")
-        physical = io.find(f"{_N}raadpleeglocatie/{_N}raadpleeglocatieFysiek")
-        medium = Medium.PAPER if physical is not None and online is None else Medium.DIGITAL
-        b = self._builder(path, hints, medium)
         key = self._ident(b, io, where)
         level = (text(_t(io.find(f"{_N}aggregatieniveau"), "begripLabel")) or "").lower()
         naam = text(_t(io, "naam"))
@@ -125,10 +133,8 @@ class MdtoAdapter(XmlAdapter):
                         source_location=f"{where}/bevatOnderdeel[{j}] ({text(pb) or 'onbekend'})",
                     )
                 )
-        return b.build(where)
 
-    def _bestand(self, path: Path, hints: Hints, bestand: Any, where: str) -> Record:
-        b = self._builder(path, hints, Medium.DIGITAL)
+    def _bestand(self, b: RecordBuilder, bestand: Any, where: str) -> None:
         own = self._ident(b, bestand, where)
         rep = bestand.find(f"{_N}isRepresentatieVan/{_N}verwijzingIdentificatie")
         key = text(_t(rep, "identificatieKenmerk")) or own
@@ -156,7 +162,15 @@ class MdtoAdapter(XmlAdapter):
                 source_location=text(_t(bestand, "URLBestand")) or where,
             )
         )
-        return b.build(where)
+
+
+def _medium(item: Any) -> Medium:
+    """A bestand is digital; an informatieobject is paper when it can only be consulted physically."""
+    if item.tag == f"{_N}bestand":
+        return Medium.DIGITAL
+    online = item.find(f"{_N}raadpleeglocatie/{_N}raadpleeglocatieOnline")
+    physical = item.find(f"{_N}raadpleeglocatie/{_N}raadpleeglocatieFysiek")
+    return Medium.PAPER if physical is not None and online is None else Medium.DIGITAL
 
 
 def _t(el: Any, name: str) -> str | None:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from dossierlink.identifiers import IdentifierKind
-from dossierlink.ingest.adapter import AdapterError, Hints
-from dossierlink.ingest.readers import JsonAdapter, parse_datetime
-from dossierlink.schema import Document, Event, EventKind, Medium, Record, Role, check_organisation
-
-from ._common import RecordBuilder, attach_file, doc_type, opt_date, person, text, with_file
+from dossierlink.ingest import (
+    AdapterError,
+    JsonAdapter,
+    RecordAdapter,
+    RecordBuilder,
+    attach_file,
+    doc_type,
+    opt_date,
+    parse_datetime,
+    person,
+    text,
+    with_file,
+)
+from dossierlink.schema import Document, Event, EventKind, Medium, Role, check_organisation
 
 __all__ = ["OmJsonAdapter"]
 
@@ -32,24 +40,21 @@ _EVENTS: dict[str, tuple[EventKind, str | None, str | None, str | None]] = {
 }
 
 
-class OmJsonAdapter(JsonAdapter):
+class OmJsonAdapter(JsonAdapter, RecordAdapter[dict[str, Any]]):
     """One Record per zaak in ``zaken``; the export's header object is ``omZaakExport``."""
 
     name: ClassVar[str] = "om"
     organisation: ClassVar[str | None] = "om"
     medium: ClassVar[Medium | None] = Medium.DIGITAL
     markers: ClassVar[tuple[str, ...]] = ("omZaakExport",)
+    list_key: ClassVar[str] = "zaken"
+    entry_name: ClassVar[str] = "case"
     description: ClassVar[str] = (
         "OM case export: JSON with zaken, status events and documents (docs/formats/om.md)"
     )
 
-    def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
-        for zaak, where in self.entries(path, "omZaakExport", "zaken", "case"):
-            yield self._record(path, hints, zaak, where)
-
-    def _record(self, path: Path, hints: Hints, zaak: dict[str, Any], where: str) -> Record:
-        b = RecordBuilder(path, hints, self.name, "om", Medium.DIGITAL)
-        b.locators.append(where)
+    def add(self, b: RecordBuilder, zaak: dict[str, Any], where: str) -> None:
+        path = b.path
         parket = b.identifier(IdentifierKind.PARKETNUMMER, zaak.get("parketnummer"), f"{where}/parketnummer")
         if parket is None:
             raise AdapterError(path, "the case has no parketnummer", where)
@@ -84,7 +89,6 @@ class OmJsonAdapter(JsonAdapter):
             on = on or max((e.date for e in b.events), default=None)
             if on is not None:
                 b.add_event(Event(kind=EventKind.STATUS, date=on, organisation=b.organisation, status=status))
-        return b.build()
 
     def _event(self, path: Path, b: RecordBuilder, ev: Any, where: str) -> Event | None:
         if not isinstance(ev, dict):

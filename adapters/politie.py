@@ -6,17 +6,30 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
-from dossierlink.identifiers import IdentifierKind
-from dossierlink.ingest.adapter import AdapterError, Hints
-from dossierlink.ingest.readers import CsvAdapter, CsvRow, Date, DateTime, Integer, Text
-from dossierlink.schema import Document, Event, EventKind, Medium, Record, Role
-
-from ._common import RecordBuilder, attach_file, doc_type, person, text, with_file
+from dossierlink.identifiers import IdentifierError, IdentifierKind, parse_parketnummer, parse_pv_number
+from dossierlink.ingest import (
+    AdapterError,
+    CsvAdapter,
+    CsvRow,
+    Date,
+    DateTime,
+    Entry,
+    Integer,
+    RecordAdapter,
+    RecordBuilder,
+    Text,
+    attach_file,
+    doc_type,
+    person,
+    text,
+    with_file,
+)
+from dossierlink.schema import Document, Event, EventKind, Medium, Role
 
 __all__ = ["PolitieCsvAdapter"]
 
 
-class PolitieCsvAdapter(CsvAdapter):
+class PolitieCsvAdapter(CsvAdapter, RecordAdapter[CsvRow]):
     """Rows are grouped into one Record per dossier: rows sharing a PV registration or parketnummer."""
 
     name: ClassVar[str] = "politie"
@@ -42,70 +55,59 @@ class PolitieCsvAdapter(CsvAdapter):
     skn = Text("SKN verdachte", required=False)
     inzending = Date("Datum inzending OM", fmt="%d-%m-%Y")
 
-    def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
-        rows = list(self.read_rows(path))
-        for row in rows:
+    def group(self, path: Path, entries: Iterator[Entry[CsvRow]]) -> list[list[Entry[CsvRow]]]:
+        rows = list(entries)
+        for where, row in rows:
             if not text(row["pv"]):
-                raise AdapterError(
-                    path, "the PV-nummer cell is empty; every row needs one", f"line {row.line}"
-                )
-        groups = _group(rows)
-        for rows in groups:
-            yield self._record(path, hints, rows)
+                raise AdapterError(path, "the PV-nummer cell is empty; every row needs one", where)
+        return _group(rows)
 
-    def _record(self, path: Path, hints: Hints, rows: list[CsvRow]) -> Record:
-        b = RecordBuilder(path, hints, self.name, "politie", Medium.DIGITAL)
-        for row in rows:
-            where = f"line {row.line}"
-            b.locators.append(where)
-            b.identifier(IdentifierKind.PARKETNUMMER, row["parketnummer"], where)
-            pv = b.identifier(IdentifierKind.PV, row["pv"], where)
-            assert pv is not None  # the column is required and the cell non-empty (checked in _group)
-            doc = Document(
-                organisation=b.organisation,
-                medium=b.medium,
-                key=pv.value,
-                type=doc_type(row["soort"], where, b.warnings),
-                title=row["titel"],
-                date=row["datum"],
-                page_count=row["paginas"],
-                source_location=text(row["bestand"]) or where,
-                modified=row["gewijzigd"],
-                identifiers=(pv,),
+    def add(self, b: RecordBuilder, row: CsvRow, where: str) -> None:
+        b.identifier(IdentifierKind.PARKETNUMMER, row["parketnummer"], where)
+        pv = b.identifier(IdentifierKind.PV, row["pv"], where)
+        assert pv is not None  # the column is required and the cell non-empty (checked in group)
+        doc = Document(
+            organisation=b.organisation,
+            medium=b.medium,
+            key=pv.value,
+            type=doc_type(row["soort"], where, b.warnings),
+            title=row["titel"],
+            date=row["datum"],
+            page_count=row["paginas"],
+            source_location=text(row["bestand"]) or where,
+            modified=row["gewijzigd"],
+            identifiers=(pv,),
+        )
+        found = attach_file(b.path, row["bestand"], b.hints, where, b.warnings)
+        b.documents.append(with_file(doc, found, where, b.warnings))
+        b.add_person(
+            person(
+                Role.VERDACHTE,
+                voornamen=row["voornamen"],
+                tussenvoegsel=row["tussenvoegsel"],
+                achternaam=row["achternaam"],
+                geboortedatum=row["geboortedatum"],
+                bsn=row["bsn"],
+                skn=row["skn"],
+                where=where,
+                warnings=b.warnings,
             )
-            found = attach_file(path, row["bestand"], hints, where, b.warnings)
-            b.documents.append(with_file(doc, found, where, b.warnings))
-            b.add_person(
-                person(
-                    Role.VERDACHTE,
-                    voornamen=row["voornamen"],
-                    tussenvoegsel=row["tussenvoegsel"],
-                    achternaam=row["achternaam"],
-                    geboortedatum=row["geboortedatum"],
-                    bsn=row["bsn"],
-                    skn=row["skn"],
-                    where=where,
-                    warnings=b.warnings,
+        )
+        if row["inzending"] is not None:  # one inzending event per date, however many rows it covers
+            b.add_event(
+                Event(
+                    kind=EventKind.INZENDING,
+                    date=row["inzending"],
+                    organisation=b.organisation,
+                    sender=b.organisation,
+                    receiver="om",
+                    status="ingezonden",
                 )
             )
-            if row["inzending"] is not None:
-                b.add_event(
-                    Event(
-                        kind=EventKind.INZENDING,
-                        date=row["inzending"],
-                        organisation=b.organisation,
-                        sender=b.organisation,
-                        receiver="om",
-                        status="ingezonden",
-                    )
-                )
-        return b.build()  # one inzending event per date, however many rows it covers
 
 
-def _group(rows: list[CsvRow]) -> list[list[CsvRow]]:
+def _group(rows: list[Entry[CsvRow]]) -> list[list[Entry[CsvRow]]]:
     """Union rows that share a PV registration (number without mutation) or a parketnummer."""
-    from dossierlink.identifiers import IdentifierError, parse_parketnummer, parse_pv_number
-
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -118,7 +120,7 @@ def _group(rows: list[CsvRow]) -> list[list[CsvRow]]:
         parent[find(a)] = find(b)
 
     keys: list[list[str]] = []
-    for row in rows:
+    for _where, row in rows:
         raw_pv = text(row["pv"]) or f"row:{row.line}"
         try:
             k = [f"reg:{parse_pv_number(raw_pv).registration}"]
@@ -134,7 +136,7 @@ def _group(rows: list[CsvRow]) -> list[list[CsvRow]]:
             union(k[0], other)
         find(k[0])
         keys.append(k)
-    groups: dict[str, list[CsvRow]] = {}
-    for row, k in zip(rows, keys, strict=True):
-        groups.setdefault(find(k[0]), []).append(row)
+    groups: dict[str, list[Entry[CsvRow]]] = {}
+    for entry, k in zip(rows, keys, strict=True):
+        groups.setdefault(find(k[0]), []).append(entry)
     return list(groups.values())

@@ -1,7 +1,7 @@
 """Rechtspraak open data: ``open-rechtspraak`` XML (RDF metadata + uitspraak/conclusie) into Records.
 
 Only criminal cases (rechtsgebied Strafrecht) become Records. Any other rechtsgebied raises
-:class:`dossierlink.ingest.readers.SkippedSource` ("not a criminal case"): the file is readable but holds
+:class:`dossierlink.ingest.SkippedSource` ("not a criminal case"): the file is readable but holds
 nothing for the strafrechtketen, so ingest can record it as skipped with that message instead of
 silently ingesting nothing (see docs/formats/rechtspraak.md).
 """
@@ -15,11 +15,17 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from dossierlink.identifiers import IdentifierError, IdentifierKind, find_parketnummers, parse_parketnummer
-from dossierlink.ingest.adapter import AdapterError, Hints
-from dossierlink.ingest.readers import SkippedSource, XmlAdapter, parse_date, xml_local
+from dossierlink.ingest import (
+    AdapterError,
+    Hints,
+    RecordBuilder,
+    SkippedSource,
+    XmlAdapter,
+    parse_date,
+    text,
+    xml_local,
+)
 from dossierlink.schema import Document, DocumentType, Event, EventKind, Medium, Record
-
-from ._common import RecordBuilder, text
 
 __all__ = ["RechtspraakOpenDataAdapter"]
 

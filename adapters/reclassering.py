@@ -2,44 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 from dossierlink.identifiers import IdentifierKind
-from dossierlink.ingest.adapter import AdapterError, Hints
-from dossierlink.ingest.readers import JsonAdapter
-from dossierlink.schema import (
-    Document,
-    DocumentType,
-    Event,
-    EventKind,
-    Medium,
-    Record,
-    Role,
-    check_organisation,
+from dossierlink.ingest import (
+    AdapterError,
+    JsonAdapter,
+    RecordAdapter,
+    RecordBuilder,
+    doc_type,
+    opt_date,
+    person,
+    text,
 )
-
-from ._common import RecordBuilder, doc_type, opt_date, person, text
+from dossierlink.schema import Document, DocumentType, Event, EventKind, Medium, Role, check_organisation
 
 __all__ = ["ReclasseringAdapter"]
 
 
-class ReclasseringAdapter(JsonAdapter):
+class ReclasseringAdapter(JsonAdapter, RecordAdapter[dict[str, Any]]):
     """One Record per advies: the report as a document, the request's receipt and the delivery."""
 
     name: ClassVar[str] = "reclassering"
     organisation: ClassVar[str | None] = "reclassering"
     medium: ClassVar[Medium | None] = Medium.DIGITAL
     markers: ClassVar[tuple[str, ...]] = ("reclasseringAdviezen",)
+    list_key: ClassVar[str] = "adviezen"
+    entry_name: ClassVar[str] = "advies"
     description: ClassVar[str] = "Reclassering advice reports: JSON (docs/formats/reclassering.md)"
 
-    def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
-        for advies, where in self.entries(path, "reclasseringAdviezen", "adviezen", "advies"):
-            yield self._record(path, hints, advies, where)
-
-    def _record(self, path: Path, hints: Hints, advies: dict[str, Any], where: str) -> Record:
-        b = RecordBuilder(path, hints, self.name, "reclassering", Medium.DIGITAL)
+    def add(self, b: RecordBuilder, advies: dict[str, Any], where: str) -> None:
+        path = b.path
         number = text(advies.get("adviesnummer"))
         if not number:
             raise AdapterError(path, "the advies has no adviesnummer", where)
@@ -112,4 +105,3 @@ class ReclasseringAdapter(JsonAdapter):
                     description=text(advies.get("advies")),
                 )
             )
-        return b.build(where)

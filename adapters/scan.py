@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from dossierlink.identifiers import IdentifierKind, PvNumberError, parse_pv_number
-from dossierlink.ingest.adapter import Adapter, AdapterError, Hints
+from dossierlink.ingest import Adapter, AdapterError, Hints
 from dossierlink.paper.folders import folder_hints
 from dossierlink.paper.isolate import read_pdf_isolated
 from dossierlink.paper.ocr import ocr_available, run_ocr

@@ -18,11 +18,19 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from dossierlink.identifiers import IdentifierError, IdentifierKind, parse_parketnummer, parse_pv_number
-from dossierlink.ingest.adapter import AdapterError, Hints
-from dossierlink.ingest.readers import JsonAdapter, json_head, parse_datetime
+from dossierlink.ingest import (
+    AdapterError,
+    Hints,
+    JsonAdapter,
+    RecordBuilder,
+    doc_type,
+    json_head,
+    opt_date,
+    parse_datetime,
+    person,
+    text,
+)
 from dossierlink.schema import Document, Event, EventKind, Medium, Record, Role
-
-from ._common import RecordBuilder, doc_type, opt_date, person, text
 
 __all__ = ["RSIN_ORGANISATIONS", "ZgwAdapter"]
 

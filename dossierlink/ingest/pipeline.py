@@ -1,8 +1,15 @@
 """Ingest one file: a short pipeline of named steps from path to records in the store.
 
-preflight → ledger → hash → dedupe → identify → extract → protect → store. Each step either
-passes the file on or ends it in one outcome: ingested, duplicate, skipped (unchanged) or
-quarantined with a readable reason. No exception from a bad file escapes this module.
+The steps, in order (:data:`STEPS`)::
+
+    preflight → skip_unchanged → hash_content → skip_duplicate → choose_adapter
+              → extract_records → protect → store_records
+
+Each step reads and fills one :class:`IngestJob` and either passes the file on (returns None) or
+ends it with its outcome: skipped (unchanged), duplicate or ingested. A file that cannot go on is
+rejected by an exception, which :func:`ingest_file` turns into a quarantined outcome with a
+readable reason (or an ignored one for a readable file that holds nothing for the chain). No
+exception from a bad file escapes this module; only :class:`TransientError` asks for a retry.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from typing import Any
 import attrs
 
 from dossierlink.ingest.adapter import Adapter, AdapterError, Hints, SkippedSource, identify, sha256_file
+from dossierlink.ingest.quarantine import quarantine_file
 from dossierlink.privacy import Pseudonymiser, mask_bsns
 from dossierlink.schema import Medium, Record
 from dossierlink.store import Store, utcnow
@@ -26,8 +34,11 @@ from dossierlink.store import Store, utcnow
 __all__ = [
     "MAX_FILE_BYTES",
     "MAX_RECORDS_PER_FILE",
+    "STEPS",
     "FileOutcome",
+    "IngestJob",
     "IngestOptions",
+    "Rejected",
     "TransientError",
     "ingest_file",
     "write_quarantine",
@@ -41,6 +52,14 @@ MAX_RECORDS_PER_FILE = 2_000_000
 
 class TransientError(Exception):
     """A failure worth retrying (database busy, file locked, disk full)."""
+
+
+class Rejected(Exception):
+    """A step refuses the file for a reason that is the file's own; it ends quarantined."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
 
 
 @attrs.frozen
@@ -67,61 +86,189 @@ class FileOutcome:
     merges: int = 0
 
 
-class _Stop(Exception):
-    def __init__(self, outcome: FileOutcome) -> None:
-        self.outcome = outcome
+@attrs.define
+class IngestJob:
+    """What the steps know about one file so far; each step fills in its part."""
+
+    path: Path  # absolute, not resolved: the name the ledger keeps
+    opts: IngestOptions
+    now: dt.datetime
+    st: os.stat_result | None = None  # preflight
+    sha: str | None = None  # hash_content
+    adapter: Adapter | None = None  # choose_adapter
+    records: list[Record] = attrs.field(factory=list)  # extract_records, protect
+
+    @property
+    def key(self) -> str:
+        return str(self.path)
+
+    @property
+    def adapter_name(self) -> str | None:
+        return self.adapter.name if self.adapter is not None else None
 
 
-def _preflight(path: Path, opts: IngestOptions) -> os.stat_result:
+Step = Callable[[Store, IngestJob], FileOutcome | None]
+
+
+# --- the steps, in pipeline order ------------------------------------------------------------
+
+
+def preflight(store: Store, job: IngestJob) -> None:
+    """Refuse what is not a regular, non-empty file within the size limit (symlinks stay in the root)."""
+    path, opts = job.path, job.opts
     try:
         st = path.lstat()
     except FileNotFoundError:
-        raise _Stop(
-            FileOutcome(str(path), "quarantined", "the file disappeared before it could be read")
-        ) from None
+        raise Rejected("the file disappeared before it could be read") from None
     except OSError as exc:
         raise TransientError(f"{path}: cannot be read now ({exc.strerror})") from exc
     if stat.S_ISLNK(st.st_mode):
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            raise _Stop(
-                FileOutcome(str(path), "quarantined", "the file is a broken symlink or a symlink loop")
-            ) from None
+            raise Rejected("the file is a broken symlink or a symlink loop") from None
         if opts.root is not None and not target.is_relative_to(opts.root.resolve()):
-            raise _Stop(
-                FileOutcome(
-                    str(path), "quarantined", f"the file is a symlink that points outside {opts.root}"
-                )
-            )
+            raise Rejected(f"the file is a symlink that points outside {opts.root}")
         try:
             st = target.stat()
         except OSError:
-            raise _Stop(FileOutcome(str(path), "quarantined", "the file is a broken symlink")) from None
+            raise Rejected("the file is a broken symlink") from None
     if not stat.S_ISREG(st.st_mode):
-        raise _Stop(FileOutcome(str(path), "quarantined", "not a regular file"))
+        raise Rejected("not a regular file")
     if st.st_size == 0:
-        raise _Stop(FileOutcome(str(path), "quarantined", "the file is empty (0 bytes)"))
+        raise Rejected("the file is empty (0 bytes)")
     if st.st_size > MAX_FILE_BYTES:
-        raise _Stop(
-            FileOutcome(
-                str(path),
-                "quarantined",
-                f"the file is {st.st_size // (1 << 20)} MiB, over the limit of {MAX_FILE_BYTES // (1 << 20)} MiB",
-            )
+        raise Rejected(
+            f"the file is {st.st_size // (1 << 20)} MiB, over the limit of {MAX_FILE_BYTES // (1 << 20)} MiB"
         )
-    return st
+    job.st = st
 
 
-def _extract(adapter: Adapter, path: Path, hints: Hints) -> list[Record]:
+def skip_unchanged(store: Store, job: IngestJob) -> FileOutcome | None:
+    """End a file the ledger already read with this size and mtime: no hash, no parse."""
+    assert job.st is not None
+    known = store.source_by_stat(job.key, job.st.st_size, job.st.st_mtime)
+    if known is None:
+        return None
+    return FileOutcome(
+        job.key, "skipped", "unchanged since it was last read", known["adapter"], known["sha256"]
+    )
+
+
+def hash_content(store: Store, job: IngestJob) -> None:
+    """The sha256 of the content: the file's identity from here on."""
+    try:
+        job.sha = sha256_file(job.path)
+    except OSError as exc:
+        raise TransientError(f"{job.path}: cannot be read now ({exc.strerror})") from exc
+
+
+def skip_duplicate(store: Store, job: IngestJob) -> FileOutcome | None:
+    """End a file whose content the store already holds under another name (recorded as duplicate)."""
+    assert job.st is not None and job.sha is not None
+    original = store.source_by_sha(job.sha)
+    if original is None:
+        return None
+    store.record_outcome(
+        path=job.key,
+        sha256=job.sha,
+        size=job.st.st_size,
+        mtime=job.st.st_mtime,
+        status="duplicate",
+        adapter=original["adapter"],
+        organisation=original["organisation"],
+        medium=original["medium"],
+        duplicate_of=int(original["id"]),
+        now=job.now,
+    )
+    return FileOutcome(
+        job.key, "duplicate", f"same content as {original['path']}", original["adapter"], job.sha
+    )
+
+
+def choose_adapter(store: Store, job: IngestJob) -> None:
+    """The named adapter, or the one installed adapter that claims the file."""
+    job.adapter = identify(job.path, job.opts.adapter)
+
+
+def extract_records(store: Store, job: IngestJob) -> None:
+    """The adapter's records for the file, with what the caller knows as hints; bounded in number."""
+    assert job.adapter is not None and job.sha is not None
+    opts = job.opts
+    hints = Hints(
+        organisation=opts.organisation,
+        medium=opts.medium,
+        sha256=job.sha,
+        root=opts.root,
+        options=dict(opts.options),
+    )
     records: list[Record] = []
-    for record in adapter.extract(path, hints):
+    for record in job.adapter.extract(job.path, hints):
         records.append(record)
         if len(records) > MAX_RECORDS_PER_FILE:
             raise AdapterError(
-                path, f"more than {MAX_RECORDS_PER_FILE} dossiers in one file; split the export"
+                job.path, f"more than {MAX_RECORDS_PER_FILE} dossiers in one file; split the export"
             )
-    return records
+    job.records = records
+
+
+def protect(store: Store, job: IngestJob) -> None:
+    """Pseudonymise persons (free-text BSNs included) before anything is stored, when a key is set."""
+    if job.opts.pseudonymiser is not None:
+        job.records = [job.opts.pseudonymiser.record(r) for r in job.records]
+
+
+def store_records(store: Store, job: IngestJob) -> FileOutcome:
+    """Store the source and its records in one transaction; the outcome says what it touched."""
+    assert job.adapter is not None and job.sha is not None and job.st is not None
+    opts, adapter, records = job.opts, job.adapter, job.records
+    organisation = opts.organisation or adapter.organisation or (records[0].organisation if records else None)
+    medium = opts.medium or adapter.medium or (records[0].medium if records else None)
+    result = store.add_source(
+        path=job.key,
+        sha256=job.sha,
+        size=job.st.st_size,
+        mtime=job.st.st_mtime,
+        adapter=adapter.name,
+        organisation=organisation,
+        medium=medium.value if medium else None,
+        records=records,
+        now=job.now,
+    )
+    if result.duplicate_of is not None:  # the same content arrived under another name meanwhile
+        return FileOutcome(
+            job.key,
+            "duplicate",
+            f"same content as {result.duplicate_of['path']}",
+            result.duplicate_of["adapter"],
+            job.sha,
+        )
+    return FileOutcome(
+        job.key,
+        "ingested",
+        None if records else "the file holds no dossiers",
+        adapter.name,
+        job.sha,
+        result.records,
+        result.dossier_ids,
+        result.source_id,
+        result.merges,
+    )
+
+
+STEPS: tuple[Step, ...] = (
+    preflight,
+    skip_unchanged,
+    hash_content,
+    skip_duplicate,
+    choose_adapter,
+    extract_records,
+    protect,
+    store_records,
+)
+
+
+# --- the driver ------------------------------------------------------------------------------
 
 
 def ingest_file(
@@ -132,156 +279,81 @@ def ingest_file(
     now: dt.datetime | None = None,
     on_reject: Callable[[FileOutcome], None] | None = None,
 ) -> FileOutcome:
-    """Run the pipeline for one file and record its outcome in the store's ledger.
+    """Run :data:`STEPS` for one file and record its outcome in the store's ledger.
 
     Raises :class:`TransientError` only for conditions worth retrying; every other problem
     becomes a quarantined outcome (recorded in ``sources``; copied when ``opts.quarantine``).
     """
-    now = now or utcnow()
-    path = Path(os.path.abspath(path))
-    key = str(path)
-    sha: str | None = None
-    st: os.stat_result | None = None
-    adapter_name: str | None = None
+    job = IngestJob(Path(os.path.abspath(path)), opts, now or utcnow())
     try:
-        st = _preflight(path, opts)
-        known = store.source_by_stat(key, st.st_size, st.st_mtime)
-        if known is not None:
-            return FileOutcome(
-                key, "skipped", "unchanged since it was last read", known["adapter"], known["sha256"]
-            )
-        try:
-            sha = sha256_file(path)
-        except OSError as exc:
-            raise TransientError(f"{path}: cannot be read now ({exc.strerror})") from exc
-        original = store.source_by_sha(sha)
-        if original is not None:
-            store.record_outcome(
-                path=key,
-                sha256=sha,
-                size=st.st_size,
-                mtime=st.st_mtime,
-                status="duplicate",
-                adapter=original["adapter"],
-                organisation=original["organisation"],
-                medium=original["medium"],
-                duplicate_of=int(original["id"]),
-                now=now,
-            )
-            return FileOutcome(
-                key, "duplicate", f"same content as {original['path']}", original["adapter"], sha
-            )
-        adapter = identify(path, opts.adapter)
-        adapter_name = adapter.name
-        hints = Hints(
-            organisation=opts.organisation,
-            medium=opts.medium,
-            sha256=sha,
-            root=opts.root,
-            options=dict(opts.options),
-        )
-        records = _extract(adapter, path, hints)
-        if opts.pseudonymiser is not None:
-            records = [opts.pseudonymiser.record(r) for r in records]
-        organisation = (
-            opts.organisation or adapter.organisation or (records[0].organisation if records else None)
-        )
-        medium = opts.medium or adapter.medium or (records[0].medium if records else None)
-        result = store.add_source(
-            path=key,
-            sha256=sha,
-            size=st.st_size,
-            mtime=st.st_mtime,
-            adapter=adapter.name,
-            organisation=organisation,
-            medium=medium.value if medium else None,
-            records=records,
-            now=now,
-        )
-        if result.duplicate_of is not None:
-            return FileOutcome(
-                key,
-                "duplicate",
-                f"same content as {result.duplicate_of['path']}",
-                result.duplicate_of["adapter"],
-                sha,
-            )
-        return FileOutcome(
-            key,
-            "ingested",
-            None if records else "the file holds no dossiers",
-            adapter.name,
-            sha,
-            result.records,
-            result.dossier_ids,
-            result.source_id,
-            result.merges,
-        )
-    except _Stop as stop:
-        outcome = attrs.evolve(stop.outcome, sha256=sha, adapter=adapter_name)
+        for step in STEPS:
+            outcome = step(store, job)
+            if outcome is not None:
+                return outcome
+        raise AssertionError("store_records ends every file")  # pragma: no cover
     except TransientError:
         raise
+    except Rejected as exc:
+        reason = exc.reason
     except sqlite3.OperationalError as exc:
-        raise TransientError(f"{path}: the store is busy or unavailable ({exc})") from exc
+        raise TransientError(f"{job.path}: the store is busy or unavailable ({exc})") from exc
     except OSError as exc:
         if exc.errno in (28, 11, 16):  # ENOSPC, EAGAIN, EBUSY
-            raise TransientError(f"{path}: {exc.strerror}") from exc
-        outcome = FileOutcome(key, "quarantined", f"cannot be read: {exc.strerror or exc}", adapter_name, sha)
+            raise TransientError(f"{job.path}: {exc.strerror}") from exc
+        reason = f"cannot be read: {exc.strerror or exc}"
     except SkippedSource as exc:
-        # Readable, but nothing for the chain (a civil-law judgment): final, not an error.
-        store.record_outcome(
-            path=key,
-            sha256=sha,
-            size=st.st_size if st else None,
-            mtime=st.st_mtime if st else None,
-            status="ignored",
-            adapter=adapter_name,
-            error=mask_bsns(exc.problem),
-            now=now,
-        )
-        return FileOutcome(key, "ignored", exc.problem, adapter_name, sha)
+        return record_ignored(store, job, exc)
     except AdapterError as exc:
-        outcome = FileOutcome(
-            key,
-            "quarantined",
-            exc.problem if exc.locator is None else f"{exc.locator}: {exc.problem}",
-            adapter_name,
-            sha,
-        )
+        reason = exc.problem if exc.locator is None else f"{exc.locator}: {exc.problem}"
     except (LookupError, ValueError) as exc:
         # UnknownAdapterError and validation errors from the schema: the input's fault.
-        outcome = FileOutcome(key, "quarantined", str(exc), adapter_name, sha)
+        reason = str(exc)
     except RecursionError:
-        outcome = FileOutcome(key, "quarantined", "the file is nested too deeply to read", adapter_name, sha)
+        reason = "the file is nested too deeply to read"
     except MemoryError:
-        outcome = FileOutcome(
-            key, "quarantined", "the file needs more memory than allowed to read", adapter_name, sha
-        )
+        reason = "the file needs more memory than allowed to read"
     except Exception as exc:  # a bug in an adapter must not stop the batch
-        log.exception("adapter %s failed on %s", adapter_name, path)
-        outcome = FileOutcome(
-            key,
-            "quarantined",
-            f"internal error in adapter {adapter_name}: {type(exc).__name__}: {exc}",
-            adapter_name,
-            sha,
-        )
-    # A reason may quote the bad value; it is stored, logged and shown: never with a BSN in it.
-    outcome = attrs.evolve(outcome, reason=mask_bsns(outcome.reason or ""))
+        log.exception("adapter %s failed on %s", job.adapter_name, job.path)
+        reason = f"internal error in adapter {job.adapter_name}: {type(exc).__name__}: {exc}"
+    return record_quarantined(store, job, reason, on_reject)
+
+
+def record_ignored(store: Store, job: IngestJob, exc: SkippedSource) -> FileOutcome:
+    """Readable, but nothing for the chain (a civil-law judgment): final, not an error."""
     store.record_outcome(
-        path=key,
-        sha256=sha,
-        size=st.st_size if st else None,
-        mtime=st.st_mtime if st else None,
+        path=job.key,
+        sha256=job.sha,
+        size=job.st.st_size if job.st else None,
+        mtime=job.st.st_mtime if job.st else None,
+        status="ignored",
+        adapter=job.adapter_name,
+        error=mask_bsns(exc.problem),
+        now=job.now,
+    )
+    return FileOutcome(job.key, "ignored", exc.problem, job.adapter_name, job.sha)
+
+
+def record_quarantined(
+    store: Store, job: IngestJob, reason: str, on_reject: Callable[[FileOutcome], None] | None
+) -> FileOutcome:
+    """Record the file as quarantined (and copy it aside when asked); the original stays."""
+    # A reason may quote the bad value; it is stored, logged and shown: never with a BSN in it.
+    outcome = FileOutcome(job.key, "quarantined", mask_bsns(reason), job.adapter_name, job.sha)
+    opts = job.opts
+    store.record_outcome(
+        path=job.key,
+        sha256=job.sha,
+        size=job.st.st_size if job.st else None,
+        mtime=job.st.st_mtime if job.st else None,
         status="quarantined",
-        adapter=adapter_name,
+        adapter=job.adapter_name,
         organisation=opts.organisation,
         medium=opts.medium.value if opts.medium else None,
         error=outcome.reason,
-        now=now,
+        now=job.now,
     )
     if opts.quarantine is not None:
-        write_quarantine(path, opts.quarantine, outcome, now=now)
+        write_quarantine(job.path, opts.quarantine, outcome, now=job.now)
     if on_reject is not None:
         on_reject(outcome)
     return outcome
@@ -291,8 +363,6 @@ def write_quarantine(
     path: Path, folder: Path, outcome: FileOutcome, *, now: dt.datetime, attempts: int = 1
 ) -> Path | None:
     """Copy a rejected file into ``folder/ingest/`` with a ``.error.json`` sidecar (original untouched)."""
-    from dossierlink.ingest.quarantine import quarantine_file
-
     details = {
         "reason": outcome.reason,
         "adapter": outcome.adapter,

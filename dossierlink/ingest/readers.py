@@ -2,11 +2,17 @@
 
 An adapter for a new CSV export is mostly a declaration (as in beangulp's ``csvbase``)::
 
-    class Registraties(CsvAdapter):
+    class Registraties(CsvAdapter, RecordAdapter[CsvRow]):
         name = "voorbeeld"
         pv = Text("PV-nummer")
         datum = Date("Datum", fmt="%d-%m-%Y")
         paginas = Integer("Aantal pagina's", required=False)
+
+        def add(self, b: RecordBuilder, row: CsvRow, where: str) -> None: ...
+
+Each reader base yields its entries with their locators (:meth:`CsvAdapter.entries`,
+:meth:`JsonAdapter.entries`, :meth:`XmlAdapter.entries`); the loop that turns them into Records
+is :class:`dossierlink.ingest.builder.RecordAdapter`'s.
 
 Every reader raises :class:`~dossierlink.ingest.adapter.AdapterError` naming the file, the line or
 element and the problem: empty or oversized files, wrong encodings, missing columns,
@@ -26,7 +32,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from dossierlink.ingest.adapter import Adapter, AdapterError, SkippedSource
+from dossierlink.ingest.adapter import Adapter, AdapterError, Hints, SkippedSource, sha256_file
 
 __all__ = [
     "DATE_FORMATS",
@@ -317,6 +323,11 @@ class CsvAdapter(Adapter):
         names = ", ".join(repr(c.header) for c in self.columns.values() if c.required)
         return f"{self.name}: the header row holds the columns {names}."
 
+    def entries(self, path: Path, hints: Hints) -> Iterator[tuple[str, CsvRow]]:
+        """The converted rows, each located by its line (``"line 4"``)."""
+        for row in self.read_rows(path):
+            yield f"line {row.line}", row
+
     def read_rows(self, path: Path) -> Iterator[CsvRow]:
         """Converted rows; AdapterError names the line for any malformed one."""
         text = decode_text(read_limited(path, self.max_bytes), path, encoding=self.encoding)
@@ -470,6 +481,9 @@ class XmlAdapter(Adapter):
     root_names: ClassVar[tuple[str, ...]] = ()  # local names
     namespace_hint: ClassVar[bytes | None] = None  # a byte string the head must contain
     max_bytes: ClassVar[int] = MAX_XML_BYTES
+    entry_tags: ClassVar[tuple[str, ...]] = ()  # local names of the root's children that are entries
+    entry_namespace: ClassVar[str | None] = None  # when set, entries must be in this namespace
+    no_entries: ClassVar[str] = ""  # the problem when the root holds none ("" → a generic sentence)
 
     def identify(self, path: Path) -> bool:
         try:
@@ -492,6 +506,21 @@ class XmlAdapter(Adapter):
                 locator="/",
             )
         return root
+
+    def entries(self, path: Path, hints: Hints) -> Iterator[tuple[str, Any]]:
+        """The root's children named in :attr:`entry_tags`, located as ``/root/name[i]`` (from 1)."""
+        root = self.parse(path)
+        if self.entry_namespace is not None:
+            tags = {f"{{{self.entry_namespace}}}{t}" for t in self.entry_tags}
+            items = [c for c in root if c.tag in tags]
+        else:
+            items = [c for c in root if xml_local(c.tag) in self.entry_tags]
+        top = f"/{xml_local(root.tag)}"
+        if not items:
+            problem = self.no_entries or f"no <{'> or <'.join(self.entry_tags)}> elements"
+            raise AdapterError(path, problem, top)
+        for i, item in enumerate(items, 1):
+            yield f"{top}/{xml_local(item.tag)}[{i}]", item
 
 
 # --- JSON -------------------------------------------------------------------------------------
@@ -540,6 +569,8 @@ class JsonAdapter(Adapter):
 
     formats: ClassVar[tuple[str, ...]] = ("json",)
     markers: ClassVar[tuple[str, ...]] = ()  # every one must occur as a key in the head
+    list_key: ClassVar[str] = ""  # the top-level list whose objects are the entries
+    entry_name: ClassVar[str] = "entry"  # what one entry is called in messages
     max_bytes: ClassVar[int] = MAX_JSON_BYTES
     max_depth: ClassVar[int] = MAX_JSON_DEPTH
 
@@ -556,14 +587,13 @@ class JsonAdapter(Adapter):
     def load(self, path: Path) -> Any:
         return load_json(path, limit=self.max_bytes, max_depth=self.max_depth)
 
-    def entries(
-        self, path: Path, marker: str, list_key: str, what: str
-    ) -> Iterator[tuple[dict[str, Any], str]]:
-        """Each object of the export's top-level list ``list_key``, with its JSON-path locator.
+    def entries(self, path: Path, hints: Hints) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each object of the export's top-level list :attr:`list_key`, with its JSON-path locator.
 
-        ``marker`` must be a top-level key (the export's signature); ``what`` names an entry in
-        error messages ("case", "advies").
+        The first of :attr:`markers` must be a top-level key (the export's signature);
+        :attr:`entry_name` names an entry in error messages ("case", "advies").
         """
+        marker, list_key = self.markers[0], self.list_key
         data = self.load(path)
         if not isinstance(data, dict) or marker not in data:
             raise AdapterError(path, f"not a {self.name} export: the key {marker!r} is missing", "/")
@@ -573,8 +603,8 @@ class JsonAdapter(Adapter):
         for i, item in enumerate(items):
             where = f"/{list_key}[{i}]"
             if not isinstance(item, dict):
-                raise AdapterError(path, f"each {what} must be an object", where)
-            yield item, where
+                raise AdapterError(path, f"each {self.entry_name} must be an object", where)
+            yield where, item
 
 
 # --- referenced document files (PDF) ------------------------------------------------------
@@ -637,8 +667,6 @@ def read_document_file(path: Path) -> tuple[DocumentFile | None, str | None]:
     """
     reader = _pdf_reader()
     if reader is None:
-        from dossierlink.ingest.adapter import sha256_file
-
         return DocumentFile(path, None, sha256_file(path), None, None), (
             f"document file {path.name}: the PDF reader is not available; only its sha256 was read"
         )

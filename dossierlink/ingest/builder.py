@@ -1,16 +1,39 @@
-"""Helpers the built-in adapters share: identifiers and types kept with warnings, record assembly."""
+"""The public record builder: assemble Records from a source's entries, and own the extract loop.
+
+An adapter author declares how to read the file (a reader base from
+:mod:`dossierlink.ingest.readers`) and writes one hook, :meth:`RecordAdapter.add`, that turns one
+entry (a CSV row, a JSON object, an XML element) into identifiers, documents, persons and events
+on a :class:`RecordBuilder`. The loop is the base class's, as in beangulp's ``csvbase``::
+
+    class Registraties(CsvAdapter, RecordAdapter[CsvRow]):
+        name = "voorbeeld"
+        organisation = "politie"
+        medium = Medium.DIGITAL
+        pv = Text("PV-nummer")
+        datum = Date("Datum")
+
+        def add(self, b: RecordBuilder, row: CsvRow, where: str) -> None:
+            b.identifier(IdentifierKind.PV, row["pv"], where)
+
+One Record per entry by default; :meth:`RecordAdapter.group` puts entries of one dossier
+together, :meth:`RecordAdapter.start` and :meth:`RecordAdapter.finish` run around a group.
+The helpers (:func:`text`, :func:`opt_date`, :func:`doc_type`, :func:`person`,
+:func:`attach_file`, :func:`with_file`) keep what is wrong in a value as a warning on the
+record instead of refusing the file.
+"""
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
 from dossierlink.identifiers import IdentifierKind, mask_bsn
-from dossierlink.ingest.adapter import AdapterError, Hints
+from dossierlink.ingest.adapter import Adapter, AdapterError, Hints
 from dossierlink.ingest.readers import DocumentFile, parse_date, read_document_file, resolve_reference
 from dossierlink.schema import (
     Document,
@@ -26,13 +49,24 @@ from dossierlink.schema import (
 )
 
 __all__ = [
+    "Entry",
+    "RecordAdapter",
     "RecordBuilder",
     "attach_file",
     "doc_type",
     "opt_date",
     "person",
     "text",
+    "with_file",
 ]
+
+E = TypeVar("E")
+
+Entry = tuple[str, E]
+"""One entry of a source and where it is: ``("line 4", row)``, ``("/zaken[2]", obj)``."""
+
+
+# --- values ------------------------------------------------------------------------------------
 
 
 def text(value: Any) -> str | None:
@@ -76,7 +110,7 @@ def person(
     where: str,
     warnings: list[str],
 ) -> Person | None:
-    """A Person; invalid BSN/SKN are kept as recorded, with a (masked) warning."""
+    """A Person, or None when nothing identifies one; invalid BSN/SKN are kept with a (masked) warning."""
     bsn_raw, skn_raw = text(bsn), text(skn)
     if bsn_raw:
         ident = Identifier.parse(IdentifierKind.BSN, bsn_raw)
@@ -107,6 +141,9 @@ def person(
     if not any((p.voornamen, p.achternaam, p.geboortedatum, p.skn, p.bsn)):
         return None
     return p
+
+
+# --- document files an export refers to ------------------------------------------------------
 
 
 def attach_file(export: Path, ref: Any, hints: Hints, where: str, warnings: list[str]) -> DocumentFile | None:
@@ -154,8 +191,16 @@ def with_file(doc: Document, found: DocumentFile | None, where: str, warnings: l
     )
 
 
+# --- one dossier from one source ---------------------------------------------------------------
+
+
 class RecordBuilder:
-    """Collects one dossier's parts from one source, de-duplicating identifiers and persons."""
+    """Collects one dossier's parts from one source, de-duplicating identifiers, persons and events.
+
+    ``organisation`` and ``medium`` are the adapter's; what the caller says in ``hints`` wins.
+    ``locators`` gathers where the parts came from ("line 4", "/zaken[2]"): :meth:`build` joins
+    them into the record's provenance ("lines 4-7") unless a locator is given.
+    """
 
     def __init__(self, path: Path, hints: Hints, adapter: str, organisation: str, medium: Medium) -> None:
         self.path = path
@@ -174,6 +219,7 @@ class RecordBuilder:
         self.locators: list[str] = []
 
     def identifier(self, kind: IdentifierKind | str, raw: Any, where: str) -> Identifier | None:
+        """Add an identifier (once); an invalid one is kept as recorded with a warning, not used to link."""
         value = text(raw)
         if value is None:
             return None
@@ -205,7 +251,7 @@ class RecordBuilder:
                 path=str(self.path),
                 sha256=self.hints.sha256,
                 adapter=self.adapter,
-                locator=locator if locator is not None else _join_locators(self.locators),
+                locator=locator if locator is not None else join_locators(self.locators),
             ),
             identifiers=tuple(self.identifiers),
             documents=tuple(self.documents),
@@ -215,7 +261,8 @@ class RecordBuilder:
         )
 
 
-def _join_locators(locators: list[str]) -> str | None:
+def join_locators(locators: Sequence[str]) -> str | None:
+    """One locator for many: ``line 4`` / ``lines 4-7`` / ``lines 4, 9``, else the first … the last."""
     if not locators:
         return None
     lines = [int(x[5:]) for x in locators if x.startswith("line ") and x[5:].isdigit()]
@@ -228,3 +275,59 @@ def _join_locators(locators: list[str]) -> str | None:
             return f"lines {lo}-{hi}"
         return "lines " + ", ".join(str(n) for n in lines)
     return ", ".join(locators) if len(locators) <= 3 else f"{locators[0]} … {locators[-1]}"
+
+
+# --- the extract loop --------------------------------------------------------------------------
+
+
+class RecordAdapter(Adapter, Generic[E]):
+    """An adapter whose ``extract`` is this loop: entries → groups → one builder per group → Records.
+
+    Combine it with a reader base that yields the entries (``CsvAdapter``, ``JsonAdapter``,
+    ``XmlAdapter`` in :mod:`dossierlink.ingest.readers`) or implement :meth:`entries` yourself.
+    A subclass MUST implement :meth:`add`; it MAY override :meth:`group`, :meth:`builder`,
+    :meth:`start` and :meth:`finish`. Errors a user must fix are raised as ``AdapterError``
+    naming the place; what is merely odd in a value becomes a warning on the builder.
+    """
+
+    @abc.abstractmethod
+    def entries(self, path: Path, hints: Hints) -> Iterator[Entry[E]]:
+        """The source's entries with their locators, in file order."""
+
+    def group(self, path: Path, entries: Iterator[Entry[E]]) -> Iterable[Sequence[Entry[E]]]:
+        """The entries of one dossier together; by default every entry is its own dossier."""
+        return ([entry] for entry in entries)
+
+    def builder(self, path: Path, hints: Hints, group: Sequence[Entry[E]]) -> RecordBuilder:
+        """A fresh builder for one group: the caller's organisation and medium, else the adapter's.
+
+        An adapter without a medium is read as digital; one without an organisation needs the
+        caller to name it (or overrides this method to find it in the entry).
+        """
+        organisation = hints.organisation or self.organisation
+        if organisation is None:
+            raise AdapterError(
+                path,
+                f"the {self.name} export does not say whose it is: pass the organisation (--organisation)",
+            )
+        return RecordBuilder(path, hints, self.name, organisation, self.medium or Medium.DIGITAL)
+
+    def start(self, b: RecordBuilder, group: Sequence[Entry[E]]) -> None:
+        """Called once per group before its entries (e.g. an identifier the whole group shares)."""
+
+    @abc.abstractmethod
+    def add(self, b: RecordBuilder, entry: E, where: str) -> None:
+        """Put what one entry says on the builder: identifiers, documents, persons, events."""
+
+    def finish(self, b: RecordBuilder, group: Sequence[Entry[E]]) -> None:
+        """Called once per group after its entries (e.g. a status dated by the latest event)."""
+
+    def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
+        for group in self.group(path, self.entries(path, hints)):
+            b = self.builder(path, hints, group)
+            self.start(b, group)
+            for where, entry in group:
+                b.locators.append(where)
+                self.add(b, entry, where)
+            self.finish(b, group)
+            yield b.build()
