@@ -203,3 +203,64 @@ def test_nothing_in_the_shell_is_imported_by_a_lower_room() -> None:
 
 def test_dev_tools_are_not_in_the_installed_package() -> None:
     assert not [n for n in MODULES if "scanmaker" in n], "the scan maker is a dev tool: it lives in tools/"
+
+
+# What each part may import of dossierlink: the "may import" column of docs/architecture.md.
+ALLOWED: dict[str, frozenset[str]] = {
+    "identifiers": frozenset(),
+    "fingerprint": frozenset(),
+    "_version": frozenset(),
+    "schema": frozenset({"identifiers"}),
+    "privacy": frozenset({"identifiers", "schema"}),
+    "convert": frozenset({"identifiers", "schema"}),
+    "reconcile": frozenset({"identifiers", "schema", "fingerprint"}),
+    "synth": frozenset({"identifiers", "schema"}),
+    "config": frozenset({"identifiers", "schema", "ingest"}),
+    "store": frozenset({"identifiers", "schema", "convert", "reconcile"}),
+    "paper": frozenset({"identifiers", "schema", "fingerprint", "ingest"}),
+    "ingest": frozenset({"identifiers", "schema", "fingerprint", "privacy", "paper", "store"}),
+    "report": frozenset({"identifiers", "schema", "privacy", "convert", "reconcile", "store", "_version"}),
+    "api": frozenset(
+        {"identifiers", "schema", "fingerprint", "privacy", "convert", "config", "reconcile", "store"}
+        | {"ingest", "paper", "report"}
+    ),
+    "demo": frozenset({"__init__", "api"}),
+    "sync": frozenset(
+        {"identifiers", "schema", "privacy", "config", "reconcile", "store", "ingest", "paper", "api"}
+    ),
+    "__init__": frozenset({"_version", "api"}),
+}
+
+
+def _part(name: str) -> str:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+@pytest.mark.parametrize("part", sorted(ALLOWED))
+def test_each_part_imports_only_what_the_architecture_allows(part: str) -> None:
+    wrong = sorted(
+        f"{name} line {line}: {target}"
+        for name in MODULES
+        if _part(name) == part
+        for target, _, line in imports_of(name)
+        if (target == "dossierlink" or target.startswith("dossierlink."))
+        and _part(target) != part
+        and _part(target) not in ALLOWED[part]
+    )
+    assert not wrong, wrong
+
+
+def test_adapters_use_only_the_public_faces_of_the_core() -> None:
+    allowed = ("dossierlink.ingest", "dossierlink.schema", "dossierlink.identifiers", "dossierlink.paper")
+    wrong = []
+    for path in sorted((REPO / "adapters").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in _walk(tree):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and not node.level
+                and (node.module or "").startswith("dossierlink")
+            ) and not within(node.module or "", allowed):
+                wrong.append(f"{path.name} line {node.lineno}: {node.module}")
+    assert not wrong, wrong

@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import sqlite_utils
 
-from dossierlink.report.common import FORMATS, LEVELS, RenderOptions
+from dossierlink.report.common import LEVELS, RenderOptions
 from dossierlink.report.data import ReportDataError, load_report_input, selection
 from dossierlink.report.disclosure import list_disclosures, record_disclosure, verify_disclosures
 from dossierlink.report.indicators import Analysis, analyse, exceeds
@@ -46,6 +46,7 @@ __all__ = [
     "verify_disclosures",
 ]
 
+# A report format is one renderer ``(Analysis, RenderOptions) -> str`` and one line here.
 _RENDERERS = {
     "text": render_text,
     "markdown": render_markdown,
@@ -53,6 +54,7 @@ _RENDERERS = {
     "json": render_json,
     "html": render_html,
 }
+FORMATS = tuple(_RENDERERS)
 
 
 def masked(inp: ReportInput) -> ReportInput:

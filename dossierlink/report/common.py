@@ -13,10 +13,9 @@ from dossierlink.report.indicators import UNRESOLVED, Analysis, OrganisationIndi
 from dossierlink.report.messages import fmt_date, fmt_num, fmt_pct, t, tn
 from dossierlink.schema import Divergence
 
-__all__ = ["FORMATS", "LEVELS", "RenderOptions", "ambition_name", "divergence_row", "header_lines"]
+__all__ = ["LEVELS", "RenderOptions", "ambition_name", "divergence_row", "header_lines"]
 
 LEVELS = ("strategic", "tactical", "operational")
-FORMATS = ("text", "markdown", "csv", "json", "html")
 JSON_VERSION = "1.0"
 GENERATOR = f"dossierlink {__version__}"
 
