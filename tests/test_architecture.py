@@ -210,6 +210,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "identifiers": frozenset(),
     "fingerprint": frozenset(),
     "_version": frozenset(),
+    "errors": frozenset(),
     "schema": frozenset({"identifiers"}),
     "privacy": frozenset({"identifiers", "schema"}),
     "convert": frozenset({"identifiers", "schema"}),
@@ -217,11 +218,21 @@ ALLOWED: dict[str, frozenset[str]] = {
     "synth": frozenset({"identifiers", "schema"}),
     "config": frozenset({"identifiers", "schema", "ingest"}),
     "store": frozenset({"identifiers", "schema", "convert", "reconcile"}),
-    "paper": frozenset({"identifiers", "schema", "fingerprint", "ingest"}),
-    "ingest": frozenset({"identifiers", "schema", "fingerprint", "privacy", "paper", "store"}),
+    "paper": frozenset({"identifiers", "schema", "fingerprint", "errors"}),
+    "ingest": frozenset({"identifiers", "schema", "fingerprint", "errors", "privacy", "paper", "store"}),
     "report": frozenset({"identifiers", "schema", "privacy", "convert", "reconcile", "store", "_version"}),
     "api": frozenset(
-        {"identifiers", "schema", "fingerprint", "privacy", "convert", "config", "reconcile", "store"}
+        {
+            "identifiers",
+            "schema",
+            "fingerprint",
+            "errors",
+            "privacy",
+            "convert",
+            "config",
+            "reconcile",
+            "store",
+        }
         | {"ingest", "paper", "report"}
     ),
     "demo": frozenset({"__init__", "api"}),

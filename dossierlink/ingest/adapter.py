@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 import attrs
 
+from dossierlink.errors import AdapterError
 from dossierlink.schema import Medium, Record
 
 __all__ = [
@@ -35,17 +36,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "dossierlink.adapters"
-
-
-class AdapterError(Exception):
-    """A source file an adapter cannot read. The message names file, place and problem."""
-
-    def __init__(self, path: Path | str, problem: str, locator: str | None = None) -> None:
-        self.path = str(path)
-        self.problem = problem
-        self.locator = locator
-        where = f"{self.path}, {locator}" if locator else self.path
-        super().__init__(f"{where}: {problem}")
 
 
 class SkippedSource(AdapterError):

@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, Protocol
 
 import attrs
 
 from dossierlink.identifiers import IdentifierError, parse_parketnummer
-from dossierlink.ingest.adapter import Hints
 from dossierlink.schema import BUILTIN_ORGANISATIONS, check_organisation
 
 __all__ = ["DEFAULT_FOLDER_PATTERN", "FolderHints", "folder_hints"]
 
 DEFAULT_FOLDER_PATTERN = "{organisation}/{parketnummer}"
+
+
+class FolderSettings(Protocol):
+    """What the folder conventions read of an adapter's ``Hints``: the pattern option and the root."""
+
+    @property
+    def root(self) -> Path | None: ...
+
+    @property
+    def options(self) -> Mapping[str, Any]: ...
 
 
 @attrs.frozen
@@ -48,7 +59,7 @@ def _match(parts: list[str], pattern: list[str], known_only: bool) -> FolderHint
     return FolderHints(org, parket, tuple(problems))
 
 
-def folder_hints(path: Path, hints: Hints) -> FolderHints:
+def folder_hints(path: Path, hints: FolderSettings) -> FolderHints:
     """What the folders around ``path`` say, following ``hints.options['folder_pattern']``.
 
     With ``hints.root`` the pattern is matched from the root down; without it, against the

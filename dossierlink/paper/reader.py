@@ -21,8 +21,8 @@ from typing import Any
 
 import attrs
 
+from dossierlink.errors import AdapterError
 from dossierlink.fingerprint import fingerprint
-from dossierlink.ingest.adapter import AdapterError
 from dossierlink.paper.labels import find_dossier_page, find_page_label
 
 __all__ = ["PdfError", "PdfLimits", "PdfSummary", "page_texts", "preflight", "read_pdf"]
