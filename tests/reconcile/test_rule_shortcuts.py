@@ -52,7 +52,7 @@ ORGS = ["politie", "om", "rechtspraak", "cjib", "gemeente", "advocatuur", "zz-on
 
 
 def _old_reference_digital(members: list, producer: str | None, cfg: ReconcileConfig, attr: str) -> object:
-    """The definition before the speed work: sort the digital versions that have the value."""
+    """The plain definition: sort the digital versions that have the value, take the first."""
     digital = [m for m in members if m.medium == Medium.DIGITAL and getattr(m.document, attr) is not None]
     if not digital:
         return None
