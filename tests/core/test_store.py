@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import multiprocessing
 import stat
-import time
+import subprocess
+import sys
 from pathlib import Path
 
 from dossierlink.schema import Document, Identifier, Provenance, Record
@@ -126,25 +126,29 @@ def test_the_store_file_is_readable_by_its_owner_only(store_path: Path) -> None:
     assert stat.S_IMODE(store_path.stat().st_mode) == 0o600
 
 
-def _hold_write_lock(path: str, seconds: float, ready: multiprocessing.synchronize.Event) -> None:  # type: ignore[name-defined]
-    s = Store(path)
-    with s.transaction() as conn:
-        conn.execute("INSERT INTO runs (started_at, kind) VALUES ('x', 'lock-test')")
-        ready.set()
-        time.sleep(seconds)
+# The holder runs in its own interpreter and imports only the installed package: the test does not
+# depend on how pytest was started (plain ``pytest`` does not put the checkout on the child's path).
+_HOLD_WRITE_LOCK = """
+import sys, time
+from dossierlink.store import Store
+s = Store(sys.argv[1])
+with s.transaction() as conn:
+    conn.execute("INSERT INTO runs (started_at, kind) VALUES ('x', 'lock-test')")
+    print("ready", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
 
 
 def test_a_second_writer_waits_for_the_first_instead_of_failing(store_path: Path) -> None:
     Store(store_path).close()
-    ctx = multiprocessing.get_context("spawn")
-    ready = ctx.Event()
-    holder = ctx.Process(target=_hold_write_lock, args=(str(store_path), 1.5, ready))
-    holder.start()
-    assert ready.wait(30)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_WRITE_LOCK, str(store_path), "1.5"], stdout=subprocess.PIPE, text=True
+    )
+    assert holder.stdout is not None
+    assert holder.stdout.readline().strip() == "ready"
     store = Store(store_path)
     add(store, "late", record("om", ("parketnummer", "10/600040-08")))  # must wait, not fail
-    holder.join(30)
-    assert holder.exitcode == 0
+    assert holder.wait(30) == 0
     assert store.query("SELECT count(*) AS n FROM runs WHERE kind = 'lock-test'")[0]["n"] == 1
     assert len(store.live_dossier_ids()) == 1
 
