@@ -24,18 +24,22 @@ class DemoResult:
 
 
 def find_samples(explicit: Path | None = None) -> Path:
-    """The samples folder: the one given, ./samples, or the one beside an editable install."""
-    candidates = (
-        [explicit]
-        if explicit
-        else [Path.cwd() / "samples", Path(dossierlink.__file__).resolve().parent.parent / "samples"]
-    )
-    for c in candidates:
-        if c is not None and (c / "exports").is_dir():
-            return c
+    """The samples folder: the one given, else the one installed with the package, else the checkout's."""
+    if explicit is not None:
+        if not (explicit / "exports").is_dir():
+            raise FileNotFoundError(
+                f"{explicit}: not a samples folder (it has no exports/ folder); "
+                "give the folder that holds exports/ and scans/, or leave out --samples."
+            )
+        return explicit
+    here = Path(dossierlink.__file__).resolve().parent
+    # A wheel installs samples/ as dossierlink/samples/; an editable install reads the checkout's.
+    for candidate in (here / "samples", here.parent / "samples"):
+        if (candidate / "exports").is_dir():
+            return candidate
     raise FileNotFoundError(
-        "The bundled samples were not found: run the demo from the dossierlink source folder "
-        "or give --samples PATH (the folder holding exports/ and scans/)."
+        f"The bundled samples were not found in {here / 'samples'} (the installation is incomplete): "
+        "reinstall dossierlink, or give --samples PATH (the folder holding exports/ and scans/)."
     )
 
 

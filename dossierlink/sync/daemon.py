@@ -9,7 +9,8 @@
 - ``dispatch``: the ready queue, retries with back-off, and what becomes of each result;
 - ``pool`` and ``worker``: the bounded pool of worker processes that parse and store;
 - ``quarantine``: rejected files copied aside with a readable sidecar, once;
-- ``status`` and ``lock``: the log, the status file, and one daemon per store.
+- ``status`` and ``lock``: the log, the status file, and one daemon per store;
+- ``notify``: systemd's ``Type=notify`` (READY after the start-up scan, WATCHDOG, STATUS).
 
 The store's ``sources`` table is the ledger: a file whose (path, size, mtime) is settled there is
 skipped without hashing; ``Chain.ingest_file`` deduplicates by sha256. Every file ends as ingested,
@@ -31,6 +32,7 @@ from dossierlink.sync.dispatch import Dispatcher
 from dossierlink.sync.inbox import InboxState, Tally
 from dossierlink.sync.intake import Intake, ObserverFactory, default_observer
 from dossierlink.sync.lock import DaemonLock, LockHeld
+from dossierlink.sync.notify import Notifier
 from dossierlink.sync.pool import IngestFn, WorkerPool
 from dossierlink.sync.quarantine import Quarantine
 from dossierlink.sync.stability import StabilityTracker
@@ -38,7 +40,9 @@ from dossierlink.sync.status import StatusFile, configure_logging, daemon_status
 
 __all__ = ["EXIT_LOCKED", "IngestFn", "LockHeld", "SyncDaemon", "run_sync"]
 
-EXIT_OK, EXIT_USAGE, EXIT_LOCKED = 0, 2, 2
+# The CLI's exit codes (docs/cli.md): a lock held by another daemon is "could not run" (3), not
+# bad input (2), so the systemd unit may restart after it but not after a bad configuration.
+EXIT_OK, EXIT_USAGE, EXIT_LOCKED = 0, 2, 3
 
 
 class SyncDaemon:
@@ -58,6 +62,7 @@ class SyncDaemon:
         observer_factory: ObserverFactory = default_observer,
         install_signals: bool = True,
         status_interval: float = 0.5,
+        notifier: Notifier | None = None,
     ) -> None:
         self.config = config
         self.store = Path(store).absolute()
@@ -97,6 +102,8 @@ class SyncDaemon:
             stopping=self._stop,
         )
         self._started = now_iso()
+        self.notifier = notifier if notifier is not None else Notifier()
+        self._ready = False
         self._once_deadline = float("inf")
 
     @property
@@ -170,6 +177,7 @@ class SyncDaemon:
 
     def _shutdown(self) -> None:
         """Stop watching, let the workers finish the files in hand, abandon what is left at the deadline."""
+        self.notifier.stopping(f"draining {len(self.pool.in_flight)} in flight")
         self.intake.stop()
         # Finish the files in hand (each is one transaction: done, or rolled back if we must kill).
         deadline = time.monotonic() + self.config.sync.shutdown_seconds
@@ -216,6 +224,9 @@ class SyncDaemon:
         status_due = self.status.due()
         if status_due is not None:
             deadlines.append(status_due)
+        watchdog_due = self.notifier.next_due()
+        if watchdog_due is not None:
+            deadlines.append(watchdog_due)
         return min(5.0, max(0.01, min(deadlines) - now))
 
     def _tick(self) -> None:
@@ -224,6 +235,27 @@ class SyncDaemon:
         self.dispatcher.tick(now)
         self.intake.tick(now)
         self._write_status()
+        self._notify(now)
+
+    def _notify(self, now: float) -> None:
+        """READY once the start-up scan is done, then STATUS on change and WATCHDOG from this loop."""
+        self.notifier.watchdog(now)
+        if not self._ready:
+            if self.intake.scans_outstanding:
+                return
+            self._ready = True
+            self.notifier.ready(self.status_line())
+            return
+        self.notifier.status(self.status_line())
+
+    def status_line(self) -> str:
+        """One line for ``systemctl status``: inboxes, the outcome counts, pending and in flight."""
+        counts = ", ".join(f"{n} {status}" for status, n in self.totals.items()) or "nothing ingested yet"
+        pending = sum(1 for _ in self.dispatcher.pending())
+        return (
+            f"watching {len(self.inboxes)} inbox{'es' if len(self.inboxes) != 1 else ''}: {counts}; "
+            f"{pending} pending, {len(self.pool.in_flight)} in flight"
+        )
 
     def _once_finished(self) -> bool:
         if self.intake.scans_outstanding or not self.dispatcher.idle():

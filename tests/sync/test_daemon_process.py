@@ -174,7 +174,7 @@ def test_a_second_daemon_on_the_same_store_is_refused_and_says_who_holds_it(
         cwd=str(REPO),
         timeout=60,
     )
-    assert second.returncode == 2
+    assert second.returncode == 3  # could not run: not bad input, so systemd may retry
     assert f"pid {first.proc.pid}" in second.stderr
     assert first.terminate() == 0
 
