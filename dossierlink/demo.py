@@ -21,6 +21,7 @@ class DemoResult:
     strategic: str
     operational: str
     open_divergences: int
+    samples: Path | None = None
 
 
 def find_samples(explicit: Path | None = None) -> Path:
@@ -70,4 +71,4 @@ def run_demo(samples: Path, out: Path, *, lang: str = "nl", now: dt.datetime | N
             what="report operational", level="operational", fmt="html", revealed=False, output=str(html_path)
         )
         open_total = chain.stats()["open_divergences"]
-    return DemoResult(db, html_path, tuple(summaries), strategic, operational, open_total)
+    return DemoResult(db, html_path, tuple(summaries), strategic, operational, open_total, samples)

@@ -7,7 +7,6 @@ function of :mod:`dossierlink.api`, and prints the result; the commands of ``rep
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sqlite3
@@ -21,18 +20,25 @@ import click
 from dossierlink import __version__
 from dossierlink.api import DEFAULT_DB, Chain, adapters_claiming, iter_files, masked_divergence_dict
 from dossierlink.cli import demo, dossier, report, samples, sync
+from dossierlink.cli.output import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_UNAVAILABLE,
+    EXIT_USAGE,
+    PREFIX,
+    BadInput,
+    emit_json,
+    is_busy,
+    json_option,
+    show_error,
+)
 from dossierlink.privacy import mask_bsns
 from dossierlink.store import StoreError
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class UserError(click.ClickException):
-    """An error the user can fix: printed as one sentence, exit code 2."""
-
-    exit_code = EXIT_USAGE
+# An error the user can fix: one sentence, exit code 2 (the name other modules may still use).
+UserError = BadInput
 
 
 def fail(message: str) -> NoReturn:
@@ -41,6 +47,21 @@ def fail(message: str) -> NoReturn:
 
 class _Group(click.Group):
     """Turns expected failures into one readable line; tracebacks only with --debug."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Click's own error printing says "Error:"; ours says "dossierlink:" (docs/cli.md).
+        if kwargs.get("standalone_mode", True) is False:
+            return super().main(*args, **kwargs)
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.ClickException as exc:
+            show_error(exc)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo(PREFIX + "aborted.", err=True)
+            sys.exit(EXIT_FINDINGS)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -52,22 +73,26 @@ class _Group(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(EXIT_OK)
-        except StoreError as exc:
-            _die(ctx, str(exc))
-        except sqlite3.DatabaseError as exc:
-            _die(ctx, f"The store cannot be used: {exc}.")
+        except (StoreError, sqlite3.DatabaseError) as exc:
+            if is_busy(exc):
+                _die(
+                    ctx,
+                    f"The store is busy (another process holds it): {exc}; try again later.",
+                    EXIT_UNAVAILABLE,
+                )
+            _die(ctx, str(exc) if isinstance(exc, StoreError) else f"The store cannot be used: {exc}.")
         except (OSError, ValueError, LookupError) as exc:
             _die(ctx, str(exc))
         except Exception as exc:
             _die(ctx, f"Internal error ({type(exc).__name__}: {exc}); rerun with --debug and report it.")
 
 
-def _die(ctx: click.Context, message: str) -> NoReturn:
+def _die(ctx: click.Context, message: str, code: int = EXIT_USAGE) -> NoReturn:
     obj = ctx.obj or {}
     if obj.get("debug"):
         raise
-    click.echo(f"dossierlink: {message}", err=True)
-    sys.exit(EXIT_USAGE)
+    click.echo(PREFIX + message, err=True)
+    sys.exit(code)
 
 
 def _load_config(path: str | None) -> Any:
@@ -131,11 +156,16 @@ def chain_from(ctx: click.Context, *, create: bool = True) -> Chain:
 
 
 @main.command()
+@json_option()
 @click.pass_context
-def init(ctx: click.Context) -> None:
+def init(ctx: click.Context, as_json: bool) -> None:
     """Create an empty store (mode 0600) or bring an existing one up to date."""
     chain = chain_from(ctx)
-    click.echo(f"Store ready: {chain.path} ({chain.stats()['dossiers']} dossiers).")
+    dossiers = chain.stats()["dossiers"]
+    if as_json:
+        emit_json({"store": str(chain.path), "dossiers": dossiers})
+        return
+    click.echo(f"Store ready: {chain.path} ({dossiers} dossiers).")
 
 
 @main.command()
@@ -174,6 +204,7 @@ def init(ctx: click.Context) -> None:
     default=None,
     help="Folder that files referenced by exports must stay inside (default: each folder given).",
 )
+@json_option()
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -186,8 +217,12 @@ def ingest(
     ocr: bool,
     no_reconcile: bool,
     root: str | None,
+    as_json: bool,
 ) -> None:
-    """Read exports and scans (files and folders, recursively) into the store."""
+    """Read exports and scans (files and folders, recursively) into the store.
+
+    Exits 2 when a file was rejected (it is named on stderr, and copied to --quarantine if given).
+    """
     chain = chain_from(ctx)
     options: dict[str, Any] = {}
     if mapping:
@@ -221,22 +256,52 @@ def ingest(
         )
     for line in rejected:
         click.echo(f"rejected: {line}", err=True)
-    click.echo(
-        f"{summary.files} files: {summary.ingested} ingested, {summary.duplicates} duplicate, "
-        f"{summary.skipped} unchanged, {summary.ignored} ignored, {summary.quarantined} rejected; "
-        f"{summary.records} records in "
-        f"{summary.dossiers} dossiers" + (f", {summary.merges} merged" if summary.merges else "") + "."
-    )
+    if as_json:
+        emit_json(
+            {
+                "files": summary.files,
+                "ingested": summary.ingested,
+                "duplicates": summary.duplicates,
+                "unchanged": summary.skipped,
+                "ignored": summary.ignored,
+                "rejected": summary.quarantined,
+                "records": summary.records,
+                "dossiers": summary.dossiers,
+                "merges": summary.merges,
+                "rejections": [
+                    {"path": str(o.path), "reason": mask_bsns(o.reason or "")} for o in summary.rejected
+                ],
+            }
+        )
+    else:
+        click.echo(
+            f"{summary.files} files: {summary.ingested} ingested, {summary.duplicates} duplicate, "
+            f"{summary.skipped} unchanged, {summary.ignored} ignored, {summary.quarantined} rejected; "
+            f"{summary.records} records in "
+            f"{summary.dossiers} dossiers" + (f", {summary.merges} merged" if summary.merges else "") + "."
+        )
     if summary.quarantined:
         ctx.exit(EXIT_USAGE)
 
 
 @main.command()
 @click.option("--all", "all_", is_flag=True, help="Redo every dossier (same result as the incremental path).")
+@json_option()
 @click.pass_context
-def reconcile(ctx: click.Context, all_: bool) -> None:
+def reconcile(ctx: click.Context, all_: bool, as_json: bool) -> None:
     """Reconcile dossiers changed since the last run (or --all) and update divergences."""
     s = chain_from(ctx).reconcile(all=all_)
+    if as_json:
+        emit_json(
+            {
+                "dossiers": s.dossiers,
+                "new": s.new,
+                "reopened": s.reopened,
+                "resolved": s.resolved,
+                "open_total": s.open_total,
+            }
+        )
+        return
     click.echo(
         f"{s.dossiers} dossiers reconciled: {s.new} new, {s.reopened} reopened, {s.resolved} resolved; "
         f"{s.open_total} open divergences."
@@ -244,7 +309,7 @@ def reconcile(ctx: click.Context, all_: bool) -> None:
 
 
 @main.command("adapters")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+@json_option("Print the list as a JSON array (see docs/cli.md).")
 def adapters_cmd(as_json: bool) -> None:
     """List installed adapters with organisation, formats and origin."""
     from dossierlink.ingest.adapter import adapter_load_errors, available_adapters
@@ -261,7 +326,7 @@ def adapters_cmd(as_json: bool) -> None:
         for a in available_adapters().values()
     ]
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        emit_json(rows)
         return
     if not rows:
         click.echo("No adapters installed.")
@@ -273,17 +338,33 @@ def adapters_cmd(as_json: bool) -> None:
         )
     for name, err in adapter_load_errors().items():
         click.echo(f"{name}: could not be loaded ({err})", err=True)
+    docs = _installed_docs()
+    if docs is not None:
+        click.echo(f"Format pages: {docs / 'formats'}", err=True)
+
+
+def _installed_docs() -> Path | None:
+    """docs/ as installed with the package (a wheel), else the checkout's (an editable install)."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "docs", here.parent / "docs"):
+        if (candidate / "formats").is_dir():
+            return candidate
+    return None
 
 
 @main.command("identify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def identify_cmd(file: Path) -> None:
-    """Say which adapter claims FILE, and why."""
+@json_option()
+def identify_cmd(file: Path, as_json: bool) -> None:
+    """Say which adapter claims FILE, and why; exit 2 when none or more than one does."""
     claims = adapters_claiming(file)
+    if as_json:
+        emit_json({"file": str(file), "claims": [{"adapter": a.name, "why": a.why(file)} for a in claims]})
     if not claims:
         raise UserError(f"{file}: no adapter recognises this file; see `dossierlink adapters`.")
-    for a in claims:
-        click.echo(f"{a.name}: {a.why(file)}")
+    if not as_json:
+        for a in claims:
+            click.echo(f"{a.name}: {a.why(file)}")
     if len(claims) > 1:
         raise UserError(f"{file}: more than one adapter claims this file; choose one with --adapter.")
 
@@ -294,7 +375,7 @@ def identify_cmd(file: Path) -> None:
 @click.option("--severity", default=None)
 @click.option("--status", default="open", show_default=True, help="open, acknowledged, resolved or all.")
 @click.option("--dossier", default=None, help="Any identifier of the case.")
-@click.option("--json", "as_json", is_flag=True)
+@json_option("Print the list as a JSON array (see docs/cli.md).")
 @click.pass_context
 def divergences_cmd(
     ctx: click.Context,
@@ -316,7 +397,7 @@ def divergences_cmd(
         dossier=dossier,
     )
     if as_json:
-        click.echo(json.dumps([masked_divergence_dict(d) for d in items], indent=2, ensure_ascii=False))
+        emit_json([masked_divergence_dict(d) for d in items])
         return
     for d in items:
         ids = ", ".join(i.value for i in d.identifiers if i.kind.value == "parketnummer") or (
@@ -332,50 +413,61 @@ def divergences_cmd(
 @click.argument("divergence_id")
 @click.option("--note", required=True, help="What is being done about it.")
 @click.option("--by", default=None, help="Who (default: the OS user).")
+@json_option()
 @click.pass_context
-def ack_cmd(ctx: click.Context, divergence_id: str, note: str, by: str | None) -> None:
+def ack_cmd(ctx: click.Context, divergence_id: str, note: str, by: str | None, as_json: bool) -> None:
     """Acknowledge a divergence: it stays on the list until it is resolved, with your note."""
     try:
         chain_from(ctx).acknowledge(divergence_id, note=note, by=by)
     except KeyError:
         raise UserError(f"There is no divergence {divergence_id!r}; see `dossierlink divergences`.") from None
+    if as_json:
+        emit_json({"id": divergence_id, "status": "acknowledged", "note": note})
+        return
     click.echo(f"{divergence_id} acknowledged.")
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True)
+@json_option()
 @click.pass_context
 def verify(ctx: click.Context, as_json: bool) -> None:
-    """Fixity: recompute sha256 of every ingested file; exit 1 if any changed."""
+    """Fixity: recompute sha256 of every ingested file; exit 1 if any changed or went missing."""
     r = chain_from(ctx, create=False).verify()
     if as_json:
-        click.echo(
-            json.dumps({"unchanged": r.unchanged, "changed": r.changed, "missing": r.missing}, indent=2)
-        )
+        emit_json({"unchanged": r.unchanged, "changed": r.changed, "missing": r.missing})
     else:
         for p in r.changed:
             click.echo(f"changed: {p}")
         for p in r.missing:
             click.echo(f"missing: {p}")
         click.echo(f"{len(r.unchanged)} unchanged, {len(r.changed)} changed, {len(r.missing)} missing.")
-    ctx.exit(EXIT_FINDINGS if r.changed else EXIT_OK)
+    ctx.exit(EXIT_FINDINGS if r.changed or r.missing else EXIT_OK)
 
 
 @main.command()
+@json_option()
 @click.pass_context
-def upgrade(ctx: click.Context) -> None:
+def upgrade(ctx: click.Context, as_json: bool) -> None:
     """Rewrite records stored by an earlier version in the current (faster to read) format."""
     n = chain_from(ctx, create=False).upgrade_store()
+    if as_json:
+        emit_json({"rewritten": n})
+        return
     click.echo(
         f"{n} records rewritten in the current format." if n else "All records are in the current format."
     )
 
 
 @main.command()
+@json_option()
 @click.pass_context
-def stats(ctx: click.Context) -> None:
+def stats(ctx: click.Context, as_json: bool) -> None:
     """Counts of dossiers, records, documents, sources and open divergences."""
-    for k, v in chain_from(ctx, create=False).stats().items():
+    counts = chain_from(ctx, create=False).stats()
+    if as_json:
+        emit_json(dict(counts))
+        return
+    for k, v in counts.items():
         click.echo(f"{k:<18} {v}")
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
+from dossierlink.cli.output import BadInput, emit_json, json_option
 from dossierlink.identifiers import mask_bsn
 from dossierlink.report.matrix import dossier_matrix
 
@@ -15,7 +15,7 @@ __all__ = ["commands"]
 
 @click.command("dossier")
 @click.argument("identifier")
-@click.option("--json", "as_json", is_flag=True, help="The case as JSON (records and divergences).")
+@json_option("The case as one JSON object (records and divergences).")
 @click.option("--reveal", is_flag=True, help="Show BSNs and birth dates (logged as a disclosure).")
 @click.pass_context
 def dossier_cmd(ctx: click.Context, identifier: str, as_json: bool, reveal: bool) -> None:
@@ -23,13 +23,13 @@ def dossier_cmd(ctx: click.Context, identifier: str, as_json: bool, reveal: bool
     chain = ctx.obj["chain"](create=False)
     detail = chain.dossier(identifier)
     if detail is None:
-        raise click.ClickException(f"No dossier has the identifier {identifier!r}.")
+        raise BadInput(f"No dossier has the identifier {identifier!r}; see `dossierlink divergences`.")
     if reveal:
         chain.log_disclosure(
             what=f"dossier {identifier}", level="dossier", fmt="json" if as_json else "text", revealed=True
         )
     if as_json:
-        click.echo(json.dumps(detail.to_dict(reveal=reveal), indent=2, ensure_ascii=False, default=str))
+        emit_json(detail.to_dict(reveal=reveal))
         return
     echo = click.echo
     ids = ", ".join(f"{i.kind.value} {i.value}" for i in detail.identifiers)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -11,6 +10,7 @@ from pathlib import Path
 import click
 
 from dossierlink.api import Chain, save_report
+from dossierlink.cli.output import EXIT_FINDINGS, EXIT_OK, BadInput, emit_json
 from dossierlink.report import FORMATS, LANGS, LEVELS, ReportDataError
 from dossierlink.schema import DivergenceKind, Severity, Status
 
@@ -18,12 +18,6 @@ __all__ = ["commands", "disclosures_cmd", "report_cmd"]
 
 DEFAULT_HTML = "dossierlink-report.html"
 _SEVERITIES = [s.value for s in Severity]
-
-
-class BadInput(click.ClickException):
-    """Bad input or an unusable store: exit code 2, like a usage error (datacompy style)."""
-
-    exit_code = 2
 
 
 def _chain(ctx: click.Context) -> Chain:
@@ -88,7 +82,7 @@ def report_cmd(
 ) -> None:
     """Report the chain's divergences: strategic, tactical or operational.
 
-    Exit codes: 0 nothing at or over --fail-on, 1 something is, 2 bad input or usage.
+    Exit codes: 0 nothing at or over --fail-on, 1 something is, 2 bad input or usage, 3 store busy.
     Every report is recorded in the disclosure log (dossierlink disclosures).
     """
     if output is None and fmt == "html":
@@ -140,7 +134,7 @@ def report_cmd(
         status=",".join(status),
         since=since or "",
     )
-    ctx.exit(1 if over else 0)
+    ctx.exit(EXIT_FINDINGS if over else EXIT_OK)
 
 
 @click.command("disclosures")
@@ -156,7 +150,7 @@ def disclosures_cmd(ctx: click.Context, fmt: str, verify: bool) -> None:
     except sqlite3.DatabaseError as exc:
         raise BadInput(f"the disclosure log could not be read: {exc}") from exc
     if fmt == "json":
-        click.echo(json.dumps({"disclosures": entries, "problems": problems}, ensure_ascii=False, indent=2))
+        emit_json({"disclosures": entries, "problems": problems})
     else:
         headers = ["id", "at", "user", "what", "format", "recipient", "revealed", "output"]
         rows = [
@@ -182,7 +176,7 @@ def disclosures_cmd(ctx: click.Context, fmt: str, verify: bool) -> None:
                 click.echo(f"TAMPERED: {p}", err=True)
             if not problems:
                 click.echo(f"the disclosure log is intact ({len(entries)} entries).", err=True)
-    ctx.exit(1 if problems else 0)
+    ctx.exit(EXIT_FINDINGS if problems else EXIT_OK)
 
 
 commands = [report_cmd, disclosures_cmd]

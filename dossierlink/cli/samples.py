@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from dossierlink.cli.output import emit_json, json_option
 from dossierlink.synth import DEFAULT_NOW, generate_chain
 
 __all__ = ["commands", "samples_group"]
@@ -45,6 +46,7 @@ def samples_group() -> None:
 @click.option(
     "--shard-size", type=click.IntRange(min=1), default=1000, show_default=True, help="Cases per export file."
 )
+@json_option()
 def generate_cmd(
     dossiers: int,
     out: Path,
@@ -53,6 +55,7 @@ def generate_cmd(
     scans: float,
     now: dt.datetime,
     shard_size: int,
+    as_json: bool,
 ) -> None:
     """Write every organisation's exports, paper inventories, scans and truth.json under OUT."""
     summary = generate_chain(
@@ -64,6 +67,20 @@ def generate_cmd(
         now=now.date(),
         shard_size=shard_size,
     )
+    if as_json:
+        emit_json(
+            {
+                "dossiers": summary.dossiers,
+                "files": summary.files,
+                "documents": summary.documents,
+                "scans": summary.scans,
+                "scan_pages": summary.scan_pages,
+                "divergences": summary.divergences,
+                "chain": str(summary.out / "chain"),
+                "truth": str(summary.out / "truth.json"),
+            }
+        )
+        return
     click.echo(
         f"{summary.dossiers} dossiers, {summary.files} files ({summary.documents} documents, "
         f"{summary.scans} scans of {summary.scan_pages} pages), {summary.divergences} injected divergences."

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import click
 
+from dossierlink.cli.output import EXIT_USAGE, emit_json, json_option
 from dossierlink.config import Config
 
 __all__ = ["commands"]
@@ -41,7 +41,11 @@ def _store(ctx: click.Context, config: Config) -> Path:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help=_CONFIG_HELP)
 @click.pass_context
 def sync_cmd(ctx: click.Context, once: bool, log_format: str | None, config_path: str | None) -> None:
-    """Watch the configured inboxes and ingest every file once it is stable (see docs/sync.md)."""
+    """Watch the configured inboxes and ingest every file once it is stable (see docs/sync.md).
+
+    Exit codes: 0 stopped (SIGTERM drains), 2 bad configuration, 3 another daemon holds the store.
+    Under systemd (Type=notify) it sends READY=1 after the start-up scan, WATCHDOG=1 and STATUS=.
+    """
     from dossierlink.sync.daemon import run_sync
 
     config = _config(ctx, config_path)
@@ -49,7 +53,7 @@ def sync_cmd(ctx: click.Context, once: bool, log_format: str | None, config_path
 
 
 @click.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help=_CONFIG_HELP)
 @click.pass_context
 def status_cmd(ctx: click.Context, as_json: bool, config_path: str | None) -> None:
@@ -58,7 +62,10 @@ def status_cmd(ctx: click.Context, as_json: bool, config_path: str | None) -> No
 
     config = _config(ctx, config_path)
     status: dict[str, Any] = gather_status(_store(ctx, config), config)
-    click.echo(json.dumps(status, indent=2, ensure_ascii=False) if as_json else render_status(status))
+    if as_json:
+        emit_json(status)
+        return
+    click.echo(render_status(status))
 
 
 @click.group("config")
@@ -68,17 +75,29 @@ def config_group() -> None:
 
 @config_group.command("check")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None, help=_CONFIG_HELP)
+@json_option()
 @click.pass_context
-def check_cmd(ctx: click.Context, config_path: str | None) -> None:
+def check_cmd(ctx: click.Context, config_path: str | None, as_json: bool) -> None:
     """Validate the configuration and name each mistake; exit 2 when there is one."""
     config = _config(ctx, config_path)
     problems = config.check()
     where = config.source or "(no configuration file; defaults)"
+    if as_json:
+        emit_json(
+            {
+                "config": str(config.source) if config.source else None,
+                "ok": not problems,
+                "problems": problems,
+                "inboxes": len(config.inboxes),
+                "store": str(config.store_path),
+            }
+        )
+        ctx.exit(EXIT_USAGE if problems else 0)
     if problems:
         for p in problems:
             click.echo(p, err=True)
         click.echo(f"{where}: {len(problems)} problem{'s' if len(problems) != 1 else ''}.", err=True)
-        ctx.exit(2)
+        ctx.exit(EXIT_USAGE)
     click.echo(f"{where}: OK ({len(config.inboxes)} inboxes, store {config.store_path}).")
 
 
