@@ -21,7 +21,9 @@ def readme_commands(text: str) -> list[str]:
         raise ValueError("README.md has no ```sh block: the first one must hold the two commands.")
     commands = [line.rstrip() for line in block.group(1).splitlines() if line.strip()]
     if len(commands) != 2:
-        raise ValueError(f"README.md's first ```sh block has {len(commands)} lines; it must hold two commands.")
+        raise ValueError(
+            f"README.md's first ```sh block has {len(commands)} lines; it must hold two commands."
+        )
     return commands
 
 

@@ -32,6 +32,7 @@ from dossierlink.cli.output import (
     json_option,
     show_error,
 )
+from dossierlink.ingest.pipeline import TransientError
 from dossierlink.privacy import mask_bsns
 from dossierlink.store import StoreError
 
@@ -73,6 +74,9 @@ class _Group(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(EXIT_OK)
+        except TransientError as exc:
+            # Worth retrying: the store was busy past its timeout, or a file could not be read now.
+            _die(ctx, f"{exc}; try again later.", EXIT_UNAVAILABLE)
         except (StoreError, sqlite3.DatabaseError) as exc:
             if is_busy(exc):
                 _die(
