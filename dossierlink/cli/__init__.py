@@ -60,8 +60,8 @@ class _Group(click.Group):
             show_error(exc)
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo(PREFIX + "aborted.", err=True)
-            sys.exit(EXIT_FINDINGS)
+            click.echo(PREFIX + "interrupted.", err=True)
+            sys.exit(130)  # the shell's code for Ctrl-C (128 + SIGINT), not a finding
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> Any:
