@@ -22,11 +22,14 @@ FINAL_STATUSES = ("ingested", "duplicate", "quarantined")
 _SOURCES, _RUNS, _RECORDS = SOURCES.name, RUNS.name, RECORDS.name
 
 
-def references_not_read(conn: sqlite3.Connection, under: Path | None = None) -> dict[ReferenceProblem, int]:
+def references_not_read(
+    conn: sqlite3.Connection, under: Path | None = None, organisations: Iterable[str] = ()
+) -> dict[ReferenceProblem, int]:
     """Referenced document files the stored records could not read, by reason (ingested files only).
 
-    ``under`` keeps the records of files below that folder (an inbox). Only payloads that hold the
-    warning's words are decoded, so this stays cheap on a large store.
+    ``under`` keeps the records of files below that folder (an inbox), ``organisations`` those
+    organisations' records. Only payloads that hold the warning's words are decoded, so this stays
+    cheap on a large store.
     """
     sql = (
         f"SELECT r.payload FROM {_RECORDS} r JOIN {_SOURCES} s ON s.id = r.source_id "
@@ -37,6 +40,10 @@ def references_not_read(conn: sqlite3.Connection, under: Path | None = None) -> 
         prefix = str(under).rstrip("/") + "/"
         sql += " AND substr(s.path, 1, ?) = ?"
         params = (len(prefix), prefix)
+    orgs = list(organisations)
+    if orgs:
+        sql += f" AND r.organisation IN ({', '.join('?' for _ in orgs)})"
+        params = (*params, *orgs)
     try:
         rows = conn.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:

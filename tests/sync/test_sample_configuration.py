@@ -95,6 +95,11 @@ def test_a_police_export_whose_document_lies_outside_the_inbox_root_says_so(tmp_
     assert dossier.returncode == 0, dossier.stderr
     assert "1 referenced file not read: outside the inbox root" in dossier.stdout
     assert "../elders/pv.pdf" in dossier.stdout
+    report = cli("--config", str(config), "report", "--lang", "en", cwd=tmp_path)
+    assert report.returncode == 0, report.stderr
+    assert "1 referenced file not read: outside the inbox root" in report.stdout
+    verslag = cli("--config", str(config), "report", "--format", "markdown", cwd=tmp_path)
+    assert "1 gekoppeld bestand niet gelezen: buiten de root van de inbox" in verslag.stdout
 
     # With the folder as the inbox's root the file is read: the warning is gone, the fingerprint there.
     config.write_text(config.read_text(encoding="utf-8") + 'root = "."\n', encoding="utf-8")
