@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dossierlink.synth import DEFAULT_NOW, generate_chain
+from dossierlink.synth import generate_chain
 
 __all__ = ["commands", "samples_group"]
 
@@ -38,9 +38,9 @@ def samples_group() -> None:
 @click.option(
     "--now",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=DEFAULT_NOW.isoformat(),
-    show_default=True,
-    help="The day the exports are made; every date is relative to it.",
+    default=None,
+    help="The day the exports are made (default: today, UTC); every date is relative to it, so "
+    "reconcile on that day. A fixed day gives the same files on every day.",
 )
 @click.option(
     "--shard-size", type=click.IntRange(min=1), default=1000, show_default=True, help="Cases per export file."
@@ -51,7 +51,7 @@ def generate_cmd(
     seed: int,
     divergence_rate: float,
     scans: float,
-    now: dt.datetime,
+    now: dt.datetime | None,
     shard_size: int,
 ) -> None:
     """Write every organisation's exports, paper inventories, scans and truth.json under OUT."""
@@ -61,7 +61,7 @@ def generate_cmd(
         seed=seed,
         divergence_rate=divergence_rate,
         scans=scans,
-        now=now.date(),
+        now=now.date() if now is not None else None,
         shard_size=shard_size,
     )
     click.echo(
