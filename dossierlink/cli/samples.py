@@ -65,10 +65,15 @@ def generate_cmd(
         shard_size=shard_size,
     )
     click.echo(
-        f"{summary.dossiers} dossiers, {summary.files} files ({summary.documents} documents, "
-        f"{summary.scans} scans of {summary.scan_pages} pages), {summary.divergences} injected divergences."
+        f"{_n(summary.dossiers, 'dossier')}, {_n(summary.files, 'file')} ({_n(summary.documents, 'document')}, "
+        f"{_n(summary.scans, 'scan')} of {_n(summary.scan_pages, 'page')}), "
+        f"{_n(summary.divergences, 'injected divergence')}."
     )
     click.echo(f"Ingest {summary.out / 'chain'}; the answer key is {summary.out / 'truth.json'}.")
+
+
+def _n(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 commands = [samples_group]

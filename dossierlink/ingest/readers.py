@@ -642,7 +642,7 @@ def resolve_reference(export: Path, ref: str, jail: Path | None = None) -> tuple
         return None, reference_warning(
             ref,
             ReferenceProblem.OUTSIDE_ROOT,
-            f"{base}; refused as path traversal or symlink; give the inbox a `root` that holds it",
+            f"{base}; to read it, give the inbox a `root` (or `ingest --root`) that holds it",
         )
     if not resolved.is_file():
         return None, reference_warning(ref, ReferenceProblem.MISSING, "no such file")
