@@ -645,7 +645,7 @@ def resolve_reference(export: Path, ref: str, jail: Path | None = None) -> tuple
             f"{base}; to read it, give the inbox a `root` (or `ingest --root`) that holds it",
         )
     if not resolved.is_file():
-        return None, reference_warning(ref, ReferenceProblem.MISSING, "no such file")
+        return None, reference_warning(ref, ReferenceProblem.MISSING, "the file is not there")
     return resolved, None
 
 

@@ -118,3 +118,26 @@ def test_a_police_export_whose_document_lies_outside_the_inbox_root_says_so(tmp_
         assert detail is not None
         docs = [d for r in detail.records for d in r.documents]
         assert docs and all(d.fingerprint for d in docs)
+
+
+def test_a_missing_and_a_broken_referenced_pdf_are_counted_by_reason(tmp_path: Path) -> None:
+    from dossierlink.schema import ReferenceProblem, reference_problems, reference_summary
+
+    (tmp_path / "kapot.pdf").write_bytes(b"%PDF-1.4\n geen pdf")
+    row = "PL17A1 2023045671-{n};10/600040-23;Proces-verbaal van aangifte;Aangifte;02-03-2023;3;{file};"
+    row += "02-03-2023 16:40;Jan;de;Vries;12-04-1990;;;15-03-2023\n"
+    export = tmp_path / "registraties.csv"
+    export.write_text(
+        POLITIE_HEADER + row.format(n=1, file="weg.pdf") + row.format(n=2, file="kapot.pdf"), encoding="utf-8"
+    )
+    with dossierlink.open(tmp_path / "keten.db") as chain:
+        outcome = chain.ingest_file(export, root=tmp_path, reconcile=False)
+        assert outcome.status == "ingested", outcome.reason
+        detail = chain.dossier("10/600040-23")
+        assert detail is not None
+    counts = reference_problems(w for r in detail.records for w in r.warnings)
+    assert counts == {ReferenceProblem.MISSING: 1, ReferenceProblem.UNREADABLE: 1}
+    assert reference_summary(counts) == [
+        "1 referenced file not read: missing",
+        "1 referenced file not read: unreadable",
+    ]
