@@ -43,8 +43,14 @@ def phase_generate(a: dict[str, Any]) -> dict[str, Any]:
     from dossierlink.synth import generate_chain
 
     t = time.perf_counter()
+    # The fixed day every phase reconciles on: the same chain, and the same truth, on every day.
     s = generate_chain(
-        a["out"], dossiers=a["dossiers"], seed=a["seed"], divergence_rate=a["rate"], scans=a["scans"]
+        a["out"],
+        dossiers=a["dossiers"],
+        seed=a["seed"],
+        divergence_rate=a["rate"],
+        scans=a["scans"],
+        now=NOW.date(),
     )
     secs = time.perf_counter() - t
     return {

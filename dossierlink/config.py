@@ -77,6 +77,9 @@ class InboxConfig:
     ignore: tuple[str, ...] = DEFAULT_IGNORE
     options: Mapping[str, Any] = attrs.field(factory=dict)
     name: str = ""
+    # The folder that document files referenced by this inbox's exports must lie in (default: the
+    # inbox itself); a reference outside it is not read and becomes a warning on the record.
+    root: Path | None = None
 
     @property
     def label(self) -> str:
@@ -155,6 +158,10 @@ class Config:
                 problems.append(f"{here}: `path` is not a folder.")
             elif not os.access(inbox.path, os.R_OK | os.X_OK):
                 problems.append(f"{here}: the folder is not readable by this user.")
+            if folders and inbox.root is not None and not inbox.root.is_dir():
+                problems.append(
+                    f"{here}: `root` ({inbox.root}) is not a folder; referenced files could not be read."
+                )
             if inbox.adapter != "auto" and inbox.adapter not in adapters:
                 names = ", ".join(sorted(adapters)) or "none"
                 problems.append(
@@ -408,6 +415,7 @@ class _Parser:
         if not isinstance(name, str):
             self.note(f"{where} name must be a string, not {name!r}.")
             name = ""
+        root = self.path(f"{where} root", raw["root"]) if "root" in raw else None
         options = raw.get("options", {})
         if not isinstance(options, Mapping):
             self.note(f"{where} options must be a table of adapter options, not {options!r}.")
@@ -425,4 +433,5 @@ class _Parser:
             ignore=tuple(ignore),
             options=dict(options),
             name=name,
+            root=root,
         )

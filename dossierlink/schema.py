@@ -31,10 +31,14 @@ __all__ = [
     "Person",
     "Provenance",
     "Record",
+    "ReferenceProblem",
     "Role",
     "Severity",
     "Status",
     "check_organisation",
+    "reference_problems",
+    "reference_summary",
+    "reference_warning",
 ]
 
 
@@ -432,3 +436,45 @@ class Divergence:
     resolved_at: dt.datetime | None = None
     dossier_id: int | None = None
     details: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+
+
+# --- document files an export refers to but that were not read ---------------------------------
+
+
+class ReferenceProblem(StrEnum):
+    """Why a document file an export refers to was not read (the record keeps a warning)."""
+
+    OUTSIDE_ROOT = "outside the inbox root"
+    MISSING = "missing"
+    UNREADABLE = "unreadable"
+
+
+_REFERENCE_NOT_READ = re.compile(
+    r"referenced file .* not read: (" + "|".join(re.escape(p.value) for p in ReferenceProblem) + ")"
+)
+
+
+def reference_warning(ref: str, problem: ReferenceProblem, detail: str = "") -> str:
+    """The warning for a referenced file that was not read; :func:`reference_problems` counts it."""
+    tail = f" ({detail})" if detail else ""
+    return f"referenced file {ref!r} not read: {problem.value}{tail}"
+
+
+def reference_problems(warnings: Iterable[str]) -> dict[ReferenceProblem, int]:
+    """How many referenced files were not read, by reason, among a record's (or many records') warnings."""
+    counts: dict[ReferenceProblem, int] = {}
+    for warning in warnings:
+        m = _REFERENCE_NOT_READ.search(warning)
+        if m:
+            problem = ReferenceProblem(m.group(1))
+            counts[problem] = counts.get(problem, 0) + 1
+    return {p: counts[p] for p in ReferenceProblem if p in counts}
+
+
+def reference_summary(counts: dict[ReferenceProblem, int]) -> list[str]:
+    """One English line per reason: "1 referenced file not read: outside the inbox root"."""
+    return [
+        f"{n} referenced {'file' if n == 1 else 'files'} not read: {problem.value}"
+        for problem, n in counts.items()
+        if n
+    ]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
 
 from dossierlink.cli.output import BadInput, emit_json, json_option
 from dossierlink.identifiers import mask_bsn
+from dossierlink.privacy import mask_bsns
 from dossierlink.report.matrix import dossier_matrix
+from dossierlink.schema import reference_problems, reference_summary
 
 __all__ = ["commands"]
 
@@ -75,6 +78,17 @@ def dossier_cmd(ctx: click.Context, identifier: str, as_json: bool, reveal: bool
             hand = f" {e.sender} → {e.receiver}" if e.sender and e.receiver else ""
             status = f" [{e.status}]" if e.status else ""
             echo(f"  {date}  {org:<13} {e.kind.value}{hand}{status}")
+    warned = [(r.organisation, r.provenance.path, r.warnings) for r in detail.records if r.warnings]
+    if warned:
+        # What an adapter could not read is a gap in what was compared: never silent.
+        echo("")
+        echo(click.style("Waarschuwingen", bold=True))
+        for line in reference_summary(reference_problems(w for _, _, ws in warned for w in ws)):
+            echo(f"  {line}")
+        for org, path, warnings in warned:
+            for w in warnings:
+                line = f"  {org:<13} {Path(path).name}: {w}"
+                echo(mask_bsns("".join(ch if ch.isprintable() else " " for ch in line)))
     echo("")
     open_divs = [d for d in detail.divergences if d.status.value != "resolved"]
     echo(click.style(f"Afwijkingen ({len(open_divs)} open)", bold=True))

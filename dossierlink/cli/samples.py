@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from dossierlink.cli.output import emit_json, json_option
-from dossierlink.synth import DEFAULT_NOW, generate_chain
+from dossierlink.synth import generate_chain
 
 __all__ = ["commands", "samples_group"]
 
@@ -39,9 +39,9 @@ def samples_group() -> None:
 @click.option(
     "--now",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=DEFAULT_NOW.isoformat(),
-    show_default=True,
-    help="The day the exports are made; every date is relative to it.",
+    default=None,
+    help="The day the exports are made (default: today, UTC); every date is relative to it, so "
+    "reconcile on that day. A fixed day gives the same files on every day.",
 )
 @click.option(
     "--shard-size", type=click.IntRange(min=1), default=1000, show_default=True, help="Cases per export file."
@@ -53,7 +53,7 @@ def generate_cmd(
     seed: int,
     divergence_rate: float,
     scans: float,
-    now: dt.datetime,
+    now: dt.datetime | None,
     shard_size: int,
     as_json: bool,
 ) -> None:
@@ -64,7 +64,7 @@ def generate_cmd(
         seed=seed,
         divergence_rate=divergence_rate,
         scans=scans,
-        now=now.date(),
+        now=now.date() if now is not None else None,
         shard_size=shard_size,
     )
     if as_json:
@@ -82,10 +82,15 @@ def generate_cmd(
         )
         return
     click.echo(
-        f"{summary.dossiers} dossiers, {summary.files} files ({summary.documents} documents, "
-        f"{summary.scans} scans of {summary.scan_pages} pages), {summary.divergences} injected divergences."
+        f"{_n(summary.dossiers, 'dossier')}, {_n(summary.files, 'file')} ({_n(summary.documents, 'document')}, "
+        f"{_n(summary.scans, 'scan')} of {_n(summary.scan_pages, 'page')}), "
+        f"{_n(summary.divergences, 'injected divergence')}."
     )
     click.echo(f"Ingest {summary.out / 'chain'}; the answer key is {summary.out / 'truth.json'}.")
+
+
+def _n(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 commands = [samples_group]

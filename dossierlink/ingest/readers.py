@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 import attrs
 
 from dossierlink.ingest.adapter import Adapter, AdapterError, Hints, SkippedSource, sha256_file
+from dossierlink.schema import ReferenceProblem, reference_warning
 
 __all__ = [
     "DATE_FORMATS",
@@ -625,7 +626,8 @@ class DocumentFile:
 def resolve_reference(export: Path, ref: str, jail: Path | None = None) -> tuple[Path | None, str | None]:
     """Resolve ``ref`` relative to the export; refuse what escapes ``jail`` (default: its folder).
 
-    Returns (path, None) or (None, warning). Symlinks are resolved before the check.
+    Returns (path, None) or (None, warning); the warning names a :class:`ReferenceProblem`, so
+    ``status``, ``dossier`` and the reports can count it. Symlinks are resolved before the check.
     """
     if not ref.strip():
         return None, None
@@ -635,14 +637,15 @@ def resolve_reference(export: Path, ref: str, jail: Path | None = None) -> tuple
     try:
         resolved = target.resolve()
     except (OSError, RuntimeError, ValueError) as exc:  # ValueError: a NUL byte in the name
-        return None, f"document file {ref!r} cannot be resolved: {exc}"
+        return None, reference_warning(ref, ReferenceProblem.UNREADABLE, f"cannot be resolved: {exc}")
     if not resolved.is_relative_to(base):
-        return (
-            None,
-            f"document file {ref!r} lies outside the export folder {base.name!r}; refused (path traversal or symlink)",
+        return None, reference_warning(
+            ref,
+            ReferenceProblem.OUTSIDE_ROOT,
+            f"{base}; to read it, give the inbox a `root` (or `ingest --root`) that holds it",
         )
     if not resolved.is_file():
-        return None, f"document file {ref!r} is not there"
+        return None, reference_warning(ref, ReferenceProblem.MISSING, "the file is not there")
     return resolved, None
 
 
@@ -673,9 +676,13 @@ def read_document_file(path: Path) -> tuple[DocumentFile | None, str | None]:
     try:
         summary = reader(path)
     except AdapterError as exc:
-        return None, f"document file {path.name} cannot be read: {exc.problem}"
+        return None, reference_warning(
+            path.name, ReferenceProblem.UNREADABLE, f"the PDF cannot be read: {exc.problem}"
+        )
     except Exception as exc:  # a broken PDF must not break the export's ingest
-        return None, f"document file {path.name} cannot be read: {type(exc).__name__}: {exc}"
+        return None, reference_warning(
+            path.name, ReferenceProblem.UNREADABLE, f"the PDF cannot be read: {type(exc).__name__}: {exc}"
+        )
     return (
         DocumentFile(
             path,

@@ -9,8 +9,14 @@ import attrs
 
 from dossierlink._version import __version__
 from dossierlink.report.actions import action
-from dossierlink.report.indicators import UNRESOLVED, Analysis, OrganisationIndicator, dossier_label
-from dossierlink.report.messages import fmt_date, fmt_num, fmt_pct, t, tn
+from dossierlink.report.indicators import (
+    UNRESOLVED,
+    Analysis,
+    OrganisationIndicator,
+    OrganisationTactics,
+    dossier_label,
+)
+from dossierlink.report.messages import count, fmt_date, fmt_num, fmt_pct, t, tn
 from dossierlink.schema import Divergence
 
 __all__ = ["LEVELS", "RenderOptions", "ambition_name", "divergence_row", "header_lines"]
@@ -69,24 +75,20 @@ def summary_lines(a: Analysis, lang: str) -> list[str]:
             lang,
             "standing",
             share=fmt_pct(s.share, lang),
-            total=fmt_num(s.dossiers_total, lang),
-            consistent=fmt_num(s.dossiers_consistent, lang),
+            total=count(lang, "dossier", s.dossiers_total),
+            consistent=count(lang, "dossier", s.dossiers_consistent),
         ),
         tn(lang, "gap", s.dossiers_to_fix, n=fmt_num(s.dossiers_to_fix, lang))
         if s.dossiers_to_fix
         else t(lang, "gap.met"),
     ]
-    deadline = fmt_date(s.deadline, lang)
-    if s.days_to_deadline >= 0:
-        lines.append(t(lang, "deadline.days", days=fmt_num(s.days_to_deadline, lang), deadline=deadline))
-    else:
-        lines.append(t(lang, "deadline.passed", days=fmt_num(-s.days_to_deadline, lang), deadline=deadline))
+    lines.append(deadline_line(a, lang))
     if s.on_track is None:
         lines.append(t(lang, "on_track.unknown"))
     else:
         projected = s.projected_share if s.projected_share is not None else s.share
         key = "on_track.yes" if s.on_track else "on_track.no"
-        lines.append(t(lang, key, projected=fmt_pct(projected, lang), deadline=deadline))
+        lines.append(t(lang, key, projected=fmt_pct(projected, lang), deadline=fmt_date(s.deadline, lang)))
     lines.append(
         t(
             lang,
@@ -100,6 +102,50 @@ def summary_lines(a: Analysis, lang: str) -> list[str]:
         lines.append(t(lang, "dossierless", n=fmt_num(s.dossierless_open, lang)))
     lines.append(t(lang, "chain_definition"))
     return lines
+
+
+def deadline_line(a: Analysis, lang: str) -> str:
+    """How long until the ambition's deadline, or how long ago it passed."""
+    s = a.summary
+    deadline = fmt_date(s.deadline, lang)
+    if s.days_to_deadline >= 0:
+        return t(lang, "deadline.days", days=count(lang, "day", s.days_to_deadline), deadline=deadline)
+    return t(lang, "deadline.passed", days=count(lang, "day", -s.days_to_deadline), deadline=deadline)
+
+
+def org_total_line(tac: OrganisationTactics, lang: str, org: str) -> str:
+    """One organisation's open divergences with the age of the oldest and the median, in days."""
+    oldest = "-" if tac.oldest_days is None else count(lang, "day", tac.oldest_days)
+    median = (
+        "-"
+        if tac.median_days is None
+        else count(lang, "day", tac.median_days, 0 if tac.median_days.is_integer() else 1)
+    )
+    return t(lang, "org_total", org=org, open=fmt_num(tac.open, lang), oldest=oldest, median=median)
+
+
+def page_title(lang: str, level: str) -> str:
+    """The title of a page that holds ``level`` and every level above it (the HTML report)."""
+    return f"{t(lang, 'title')} — {t(lang, 'levels.' + level)}"
+
+
+def references_lines(a: Analysis, lang: str) -> list[str]:
+    """One line per reason a referenced document file was not read: "1 referenced file not read: …"."""
+    return [
+        t(
+            lang,
+            "references.not_read",
+            files=count(lang, "referenced_file", n),
+            reason=t(lang, f"reference.{reason}"),
+        )
+        for reason, n in a.inp.references_not_read.items()
+        if n
+    ]
+
+
+def warning_lines(a: Analysis, lang: str) -> list[str]:
+    """What the report's warnings section lists: files not read first, then unreadable store rows."""
+    return [*references_lines(a, lang), *a.inp.warnings]
 
 
 def weakest_line(a: Analysis, lang: str) -> str:

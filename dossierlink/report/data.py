@@ -21,6 +21,7 @@ from dossierlink.schema import (
     Status,
     check_organisation,
 )
+from dossierlink.store.ledger import references_not_read
 from dossierlink.store.tables import DIVERGENCES, DOSSIERS, IDENTIFIERS, RECORDS, RUNS
 
 __all__ = ["ReportDataError", "load_report_input", "parse_since", "selection"]
@@ -316,4 +317,7 @@ def load_report_input(
         dossier_labels=labels,
         filters=filters,
         warnings=tuple(warnings),
+        references_not_read={
+            p.value: n for p, n in references_not_read(db.conn, organisations=sel["organisation"]).items()
+        },
     )

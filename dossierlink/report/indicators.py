@@ -28,6 +28,7 @@ __all__ = [
     "WorkItem",
     "analyse",
     "chain_order",
+    "daily_trend",
     "exceeds",
     "weakest_link",
 ]
@@ -175,6 +176,18 @@ def _week_window(inp: ReportInput) -> tuple[str, ...]:
         weeks.append(_iso_week(day))
         day += dt.timedelta(weeks=1)
     return tuple(weeks)
+
+
+def daily_trend(runs: Iterable[RunPoint]) -> tuple[RunPoint, ...]:
+    """One point per day (UTC): that day's last measurement, oldest day first.
+
+    Reconciliation may run many times a day (each ingest, a demo's four runs in a minute); a
+    trend of every run would draw those minutes as if they were the chain's course.
+    """
+    last: dict[dt.date, RunPoint] = {}
+    for run in sorted((r for r in runs if r.share is not None), key=lambda r: r.at):
+        last[_utc(run.at).date()] = run
+    return tuple(last[day] for day in sorted(last))
 
 
 def _projection(runs: tuple[RunPoint, ...], deadline: dt.date) -> float | None:

@@ -9,6 +9,7 @@ from dossierlink.reconcile.kinds import KINDS
 __all__ = [
     "LANGS",
     "check_lang",
+    "count",
     "fmt_date",
     "fmt_num",
     "fmt_pct",
@@ -27,6 +28,10 @@ _NL: dict[str, str] = {
     "level.strategic": "strategisch",
     "level.tactical": "tactisch",
     "level.operational": "operationeel",
+    # What a page holds: each level includes the ones above it.
+    "levels.strategic": "strategisch",
+    "levels.tactical": "strategisch en tactisch",
+    "levels.operational": "strategisch, tactisch en operationeel",
     "heading.strategic": "Strategisch: de ambitie van de keten",
     "heading.tactical": "Tactisch: afwijkingen per organisatie",
     "heading.operational": "Operationeel: werklijst per organisatie en dossier",
@@ -46,12 +51,12 @@ _NL: dict[str, str] = {
     "ambition": "Ambitie",
     "ambition.line": "Ambitie: {name}",
     "now": "Nu",
-    "standing": "Stand: {share} van {total} dossiers consistent ({consistent} dossiers)",
+    "standing": "Stand: {share} van {total} consistent ({consistent})",
     "gap": "Nog {n} dossiers op orde brengen om de ambitie te halen",
     "gap.one": "Nog 1 dossier op orde brengen om de ambitie te halen",
     "gap.met": "De ambitie is gehaald",
-    "deadline.days": "{days} dagen tot {deadline}",
-    "deadline.passed": "De termijn ({deadline}) is {days} dagen verstreken",
+    "deadline.days": "{days} tot {deadline}",
+    "deadline.passed": "De termijn ({deadline}) is {days} verstreken",
     "on_track.yes": "Op koers: bij dit tempo {projected} op {deadline}",
     "on_track.no": "Niet op koers: bij dit tempo {projected} op {deadline}",
     "on_track.unknown": "Koers onbekend: nog geen metingen op twee verschillende dagen",
@@ -67,6 +72,11 @@ _NL: dict[str, str] = {
     ),
     "trend.none": "Nog geen metingen.",
     "trend.point": "{at}: {share} ({consistent} van {total})",
+    "trend.legend": "Eén punt per dag: de laatste meting van die dag.",
+    "references.not_read": "{files} niet gelezen: {reason}",
+    "reference.outside the inbox root": "buiten de root van de inbox",
+    "reference.missing": "niet aanwezig",
+    "reference.unreadable": "onleesbaar",
     # column headers
     "col.organisation": "Organisatie",
     "col.indicator": "Indicator",
@@ -111,7 +121,7 @@ _NL: dict[str, str] = {
     "work.org.one": "{org}: 1 actie",
     "tactical.none": "Geen openstaande afwijkingen.",
     "acknowledged_mark": "erkend",
-    "org_total": "{org}: {open} openstaand, oudste {oldest} dagen, mediaan {median} dagen",
+    "org_total": "{org}: {open} openstaand, oudste {oldest}, mediaan {median}",
     "dossier_fallback": "dossier {id}",
     "no_dossier": "zonder dossier",
     "chart.indicators": "Indicator per organisatie tegen de ambitie",
@@ -157,6 +167,9 @@ _EN: dict[str, str] = {
     "level.strategic": "strategic",
     "level.tactical": "tactical",
     "level.operational": "operational",
+    "levels.strategic": "strategic",
+    "levels.tactical": "strategic and tactical",
+    "levels.operational": "strategic, tactical and operational",
     "heading.strategic": "Strategic: the chain's ambition",
     "heading.tactical": "Tactical: divergences per organisation",
     "heading.operational": "Operational: work list per organisation and dossier",
@@ -175,12 +188,12 @@ _EN: dict[str, str] = {
     "ambition": "Ambition",
     "ambition.line": "Ambition: {name}",
     "now": "Now",
-    "standing": "Standing: {share} of {total} dossiers consistent ({consistent} dossiers)",
+    "standing": "Standing: {share} of {total} consistent ({consistent})",
     "gap": "{n} more dossiers must be put in order to meet the ambition",
     "gap.one": "1 more dossier must be put in order to meet the ambition",
     "gap.met": "The ambition is met",
-    "deadline.days": "{days} days until {deadline}",
-    "deadline.passed": "The deadline ({deadline}) passed {days} days ago",
+    "deadline.days": "{days} until {deadline}",
+    "deadline.passed": "The deadline ({deadline}) passed {days} ago",
     "on_track.yes": "On track: at this pace {projected} by {deadline}",
     "on_track.no": "Off track: at this pace {projected} by {deadline}",
     "on_track.unknown": "Pace unknown: no measurements on two different days yet",
@@ -196,6 +209,11 @@ _EN: dict[str, str] = {
     ),
     "trend.none": "No measurements yet.",
     "trend.point": "{at}: {share} ({consistent} of {total})",
+    "trend.legend": "One point per day: the day's last measurement.",
+    "references.not_read": "{files} not read: {reason}",
+    "reference.outside the inbox root": "outside the inbox root",
+    "reference.missing": "missing",
+    "reference.unreadable": "unreadable",
     "col.organisation": "Organisation",
     "col.indicator": "Indicator",
     "col.dossiers": "Dossiers",
@@ -239,7 +257,7 @@ _EN: dict[str, str] = {
     "work.org.one": "{org}: 1 action",
     "tactical.none": "No open divergences.",
     "acknowledged_mark": "acknowledged",
-    "org_total": "{org}: {open} open, oldest {oldest} days, median {median} days",
+    "org_total": "{org}: {open} open, oldest {oldest}, median {median}",
     "dossier_fallback": "dossier {id}",
     "no_dossier": "no dossier",
     "chart.indicators": "Indicator per organisation against the ambition",
@@ -324,6 +342,29 @@ def tn(lang: str, key: str, n: int, /, **values: object) -> str:
     if n == 1 and one in _CATALOGUE.get(lang, _EN):
         return t(lang, one, **values)
     return t(lang, key, **values)
+
+
+# Nouns that follow a printed count: (one, more) per language.
+_NOUNS: dict[str, dict[str, tuple[str, str]]] = {
+    "nl": {
+        "dossier": ("dossier", "dossiers"),
+        "day": ("dag", "dagen"),
+        "open_divergence": ("openstaande afwijking", "openstaande afwijkingen"),
+        "referenced_file": ("gekoppeld bestand", "gekoppelde bestanden"),
+    },
+    "en": {
+        "dossier": ("dossier", "dossiers"),
+        "day": ("day", "days"),
+        "open_divergence": ("open divergence", "open divergences"),
+        "referenced_file": ("referenced file", "referenced files"),
+    },
+}
+
+
+def count(lang: str, noun: str, n: float, /, decimals: int = 0) -> str:
+    """A number with its noun in the right form: "1 dossier", "12 dossiers", "1 dag", "2,5 dagen"."""
+    one, more = _NOUNS.get(lang, _NOUNS["en"]).get(noun) or _NOUNS["en"][noun]
+    return f"{fmt_num(n, lang, decimals)} {one if n == 1 else more}"
 
 
 def kind_label(lang: str, kind: str) -> str:

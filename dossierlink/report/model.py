@@ -159,6 +159,8 @@ class ReportInput:
     filters: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
     # Rows of the store that could not be read; shown in the report, never silently dropped.
     warnings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    # Document files exports refer to that were not read, by reason ("outside the inbox root": 1).
+    references_not_read: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen_map)
 
     def organisation_name(self, code: str) -> str:
         return self.organisation_names.get(code) or BUILTIN_ORGANISATIONS.get(code) or code

@@ -11,14 +11,17 @@ from dossierlink.report.common import (
     RenderOptions,
     action_for,
     ambition_name,
+    deadline_line,
     filters_text,
     indicator_definition,
     label_for,
+    page_title,
     summary_lines,
+    warning_lines,
     weakest_line,
 )
-from dossierlink.report.indicators import SEVERITIES, Analysis, OrganisationTactics
-from dossierlink.report.messages import fmt_date, fmt_num, fmt_pct, kind_label, severity_label, t, tn
+from dossierlink.report.indicators import SEVERITIES, Analysis, OrganisationTactics, daily_trend
+from dossierlink.report.messages import count, fmt_date, fmt_num, fmt_pct, kind_label, severity_label, t, tn
 from dossierlink.report.model import RunPoint
 
 __all__ = ["render_html"]
@@ -197,8 +200,8 @@ def chart_indicators(a: Analysis, lang: str) -> str:
 
 
 def chart_trend(a: Analysis, lang: str) -> str:
-    """The chain's consistency over the runs, with the ambition line."""
-    runs = sorted((r for r in a.inp.runs if r.share is not None), key=lambda r: r.at)
+    """The chain's consistency, one point per day (its last measurement), with the ambition line."""
+    runs = list(daily_trend(a.inp.runs))
     width, height, left, right, top, bottom = 560, 260, 48, 18, 20, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     target = a.summary.target
@@ -214,19 +217,11 @@ def chart_trend(a: Analysis, lang: str) -> str:
     if steps > 5:  # ticks every 20% instead of every 10%
         y_min = max(0.0, 1.0 - 0.2 * math.ceil((1.0 - y_min) / 0.2 - 1e-9))
         steps = round((y_max - y_min) * 5)
-    t0, t1 = runs[0].at, runs[-1].at
-    span = (t1 - t0).total_seconds()
-    # Runs within one hour (a demo, a test) are spread evenly instead of stacked on one spot.
-    by_index = span < 3600
-    positions = {id(r): n for n, r in enumerate(runs)}
+    d0, d1 = runs[0].at.date(), runs[-1].at.date()
+    span = (d1 - d0).days
 
     def xy(run: RunPoint) -> tuple[float, float]:
-        if len(runs) == 1:
-            x = left + plot_w / 2
-        elif by_index:
-            x = left + plot_w * positions[id(run)] / (len(runs) - 1)
-        else:
-            x = left + plot_w * (run.at - t0).total_seconds() / span
+        x = left + plot_w / 2 if span == 0 else left + plot_w * (run.at.date() - d0).days / span
         y = top + plot_h * (1 - ((run.share or 0.0) - y_min) / (y_max - y_min))
         return x, y
 
@@ -267,7 +262,7 @@ def chart_trend(a: Analysis, lang: str) -> str:
         if show_dots or r is runs[-1]:
             body.append(
                 f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{4 if r is runs[-1] else 3}" fill="{BRAND}">'
-                f"<title>{e(fmt_date(r.at, lang))}: {e(fmt_pct(r.share, lang))}</title></circle>"
+                f"<title>{e(fmt_date(r.at.date(), lang))}: {e(fmt_pct(r.share, lang))}</title></circle>"
             )
     lx, ly = points[-1]
     body.append(
@@ -280,11 +275,9 @@ def chart_trend(a: Analysis, lang: str) -> str:
             weight=650,
         )
     )
-    body.append(_text(left, height - 10, fmt_date(t0.date(), lang), size=11, fill=MUTED))
-    if len(runs) > 1 and t1.date() != t0.date():
-        body.append(
-            _text(width - right, height - 10, fmt_date(t1.date(), lang), size=11, fill=MUTED, anchor="end")
-        )
+    body.append(_text(left, height - 10, fmt_date(d0, lang), size=11, fill=MUTED))
+    if d1 != d0:
+        body.append(_text(width - right, height - 10, fmt_date(d1, lang), size=11, fill=MUTED, anchor="end"))
     return _svg(width, height, body, t(lang, "chart.trend"))
 
 
@@ -367,12 +360,7 @@ def chart_weeks(tac: OrganisationTactics, lang: str) -> str:
 def _tiles(a: Analysis, lang: str) -> str:
     s = a.summary
     share_cls = "good" if s.share is not None and s.share >= s.target else "bad"
-    days = s.days_to_deadline
-    deadline_note = (
-        t(lang, "deadline.days", days=fmt_num(days, lang), deadline=fmt_date(s.deadline, lang))
-        if days >= 0
-        else t(lang, "deadline.passed", days=fmt_num(-days, lang), deadline=fmt_date(s.deadline, lang))
-    )
+    deadline_note = deadline_line(a, lang)
     if s.on_track is None:
         track, track_cls = t(lang, "on_track.unknown"), ""
     else:
@@ -391,11 +379,7 @@ def _tiles(a: Analysis, lang: str) -> str:
     )
     w = a.weakest_link
     weak_value = e(w.name) if w else "—"
-    weak_note = (
-        f"{e(fmt_pct(w.share, lang))} · {e(fmt_num(w.open, lang))} {e(t(lang, 'open_divergences'))}"
-        if w
-        else ""
-    )
+    weak_note = f"{e(fmt_pct(w.share, lang))} · {e(count(lang, 'open_divergence', w.open))}" if w else ""
     fill = 0.0 if s.share is None else s.share
     colour = _share_colour(s.share, s.target)
     progress = (
@@ -437,7 +421,8 @@ def _strategic(a: Analysis, lang: str) -> str:
         + f'<p class="note">{e(indicator_definition(lang))}</p>'
         + f'<p class="note"><b>{e(weakest_line(a, lang))}</b></p></div>'
         + '<div class="grid2">'
-        + f'<div class="card"><h3>{e(t(lang, "chart.trend"))}</h3>{chart_trend(a, lang)}</div>'
+        + f'<div class="card"><h3>{e(t(lang, "chart.trend"))}</h3>{chart_trend(a, lang)}'
+        + f'<p class="note">{e(t(lang, "trend.legend"))}</p></div>'
         + f'<div class="card"><h3>{e(t(lang, "chart.kinds"))}</h3>{chart_kinds(a, lang)}</div>'
         + "</div>"
         + f'<div class="card"><ul class="facts">{facts}</ul></div>'
@@ -529,10 +514,10 @@ def render_html(a: Analysis, opts: RenderOptions) -> str:
     if opts.level == "operational":
         sections.append(_operational(a, lang))
     warnings = ""
-    if a.inp.warnings:
-        items = "".join(f"<li>{e(w)}</li>" for w in a.inp.warnings)
+    if warning_lines(a, lang):
+        items = "".join(f"<li>{e(w)}</li>" for w in warning_lines(a, lang))
         warnings = f'<h2>{e(t(lang, "heading.warnings"))}</h2><div class="warnings"><ul>{items}</ul></div>'
-    title = f"{t(lang, 'title')} — {t(lang, 'level.' + opts.level)}"
+    title = page_title(lang, opts.level)  # the page holds its level and every level above it
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{e(lang)}"><head><meta charset="utf-8">'

@@ -110,6 +110,7 @@ def report_dict(a: Analysis, opts: RenderOptions) -> dict[str, Any]:
         ],
         "divergences": [divergence_row(a, d, lang) for d in ordered_divergences(a)],
         "warnings": list(a.inp.warnings),
+        "references_not_read": dict(a.inp.references_not_read),
     }
 
 

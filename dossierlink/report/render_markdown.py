@@ -10,10 +10,12 @@ from dossierlink.report.common import (
     header_lines,
     indicator_definition,
     label_for,
+    org_total_line,
     summary_lines,
+    warning_lines,
     weakest_line,
 )
-from dossierlink.report.indicators import SEVERITIES, Analysis
+from dossierlink.report.indicators import SEVERITIES, Analysis, daily_trend
 from dossierlink.report.messages import fmt_date, fmt_num, fmt_pct, kind_label, severity_label, t, tn
 
 __all__ = ["md_escape", "render_markdown"]
@@ -87,7 +89,7 @@ def _strategic(a: Analysis, lang: str) -> list[str]:
     )
     lines += ["", f"_{md_escape(indicator_definition(lang))}_", "", f"**{md_escape(weakest_line(a, lang))}**"]
     lines += ["", f"### {t(lang, 'heading.trend')}", ""]
-    runs = sorted(a.inp.runs, key=lambda r: r.at)
+    runs = daily_trend(a.inp.runs)
     if not runs:
         lines.append(t(lang, "trend.none"))
     else:
@@ -95,7 +97,7 @@ def _strategic(a: Analysis, lang: str) -> list[str]:
             [t(lang, "col.date"), t(lang, "col.share"), t(lang, "col.clean"), t(lang, "col.dossiers")],
             [
                 [
-                    fmt_date(r.at, lang),
+                    fmt_date(r.at.date(), lang),
                     fmt_pct(r.share, lang),
                     fmt_num(r.dossiers_consistent, lang),
                     fmt_num(r.dossiers_total, lang),
@@ -104,6 +106,7 @@ def _strategic(a: Analysis, lang: str) -> list[str]:
             ],
             right=(1, 2, 3),
         )
+        lines += ["", t(lang, "trend.legend")]
     return lines
 
 
@@ -112,18 +115,8 @@ def _tactical(a: Analysis, lang: str) -> list[str]:
     if not a.tactics:
         lines += ["", t(lang, "tactical.none")]
     for tac in a.tactics:
-        oldest = "-" if tac.oldest_days is None else fmt_num(tac.oldest_days, lang)
-        median = (
-            "-"
-            if tac.median_days is None
-            else fmt_num(tac.median_days, lang, 0 if tac.median_days.is_integer() else 1)
-        )
         lines += ["", f"### {md_escape(tac.name)} ({md_escape(tac.organisation)})", ""]
-        lines.append(
-            md_escape(
-                t(lang, "org_total", org=tac.name, open=fmt_num(tac.open, lang), oldest=oldest, median=median)
-            )
-        )
+        lines.append(md_escape(org_total_line(tac, lang, tac.name)))
         lines.append("")
         if tac.by_kind:
             lines += _table(
@@ -184,7 +177,8 @@ def render_markdown(a: Analysis, opts: RenderOptions) -> str:
         lines += _tactical(a, opts.lang)
     else:
         lines += _operational(a, opts.lang)
-    if a.inp.warnings:
+    warnings = warning_lines(a, opts.lang)
+    if warnings:
         lines += ["", f"## {t(opts.lang, 'heading.warnings')}", ""]
-        lines += [f"- {md_escape(w)}" for w in a.inp.warnings]
+        lines += [f"- {md_escape(w)}" for w in warnings]
     return "\n".join(lines).rstrip() + "\n"

@@ -10,10 +10,12 @@ from dossierlink.report.common import (
     header_lines,
     indicator_definition,
     label_for,
+    org_total_line,
     summary_lines,
+    warning_lines,
     weakest_line,
 )
-from dossierlink.report.indicators import SEVERITIES, Analysis
+from dossierlink.report.indicators import SEVERITIES, Analysis, daily_trend
 from dossierlink.report.messages import fmt_date, fmt_num, fmt_pct, kind_label, severity_label, t, tn
 
 __all__ = ["render_text", "table"]
@@ -117,26 +119,27 @@ def _strategic(a: Analysis, opts: RenderOptions) -> list[str]:
         _c(weakest_line(a, lang), "bad" if a.weakest_link else None, color),
     ]
     lines += ["", _c(t(lang, "heading.trend"), "bold", color)]
-    runs = sorted(a.inp.runs, key=lambda r: r.at)
-    if not runs:
+    days = daily_trend(a.inp.runs)
+    if not days:
         lines.append(t(lang, "trend.none"))
     else:
-        shares = [r.share for r in runs if r.share is not None]
+        shares = [r.share for r in days if r.share is not None]
         if len(shares) > 1:
             lo, hi = min(shares), max(shares)
             spark = "".join(_SPARK[0 if hi == lo else round((s - lo) / (hi - lo) * 7)] for s in shares[-40:])
             lines.append(f"{spark}  {fmt_pct(shares[0], lang)} → {fmt_pct(shares[-1], lang)}")
-        for r in runs[-8:]:
+        for r in days[-8:]:
             lines.append(
                 t(
                     lang,
                     "trend.point",
-                    at=fmt_date(r.at, lang),
+                    at=fmt_date(r.at.date(), lang),
                     share=fmt_pct(r.share, lang),
                     consistent=fmt_num(r.dossiers_consistent, lang),
                     total=fmt_num(r.dossiers_total, lang),
                 )
             )
+        lines.append(t(lang, "trend.legend"))
     return lines
 
 
@@ -146,26 +149,7 @@ def _tactical(a: Analysis, opts: RenderOptions) -> list[str]:
     sev_headers = [severity_label(lang, s.value) for s in SEVERITIES]
     for tac in a.tactics:
         lines.append("")
-        oldest = "-" if tac.oldest_days is None else fmt_num(tac.oldest_days, lang)
-        median = (
-            "-"
-            if tac.median_days is None
-            else fmt_num(tac.median_days, lang, 0 if tac.median_days.is_integer() else 1)
-        )
-        lines.append(
-            _c(
-                t(
-                    lang,
-                    "org_total",
-                    org=f"{tac.name} ({tac.organisation})",
-                    open=fmt_num(tac.open, lang),
-                    oldest=oldest,
-                    median=median,
-                ),
-                "bold",
-                color,
-            )
-        )
+        lines.append(_c(org_total_line(tac, lang, f"{tac.name} ({tac.organisation})"), "bold", color))
         if tac.by_kind:
             rows = [
                 [
@@ -243,7 +227,8 @@ def render_text(a: Analysis, opts: RenderOptions) -> str:
         lines += _tactical(a, opts)
     else:
         lines += _operational(a, opts)
-    if a.inp.warnings:
+    warnings = warning_lines(a, opts.lang)
+    if warnings:
         lines += ["", t(opts.lang, "heading.warnings")]
-        lines += [f"  - {_clean(w)}" for w in a.inp.warnings]
+        lines += [f"  - {_clean(w)}" for w in warnings]
     return "\n".join(lines) + "\n"

@@ -12,12 +12,51 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dossierlink.store.tables import RUNS, SOURCES
+from dossierlink.schema import ReferenceProblem, reference_problems
+from dossierlink.store.payload import PayloadError, record_from_payload
+from dossierlink.store.tables import RECORDS, RUNS, SOURCES
 
-__all__ = ["FINAL_STATUSES", "Ledger"]
+__all__ = ["FINAL_STATUSES", "Ledger", "references_not_read"]
 
 FINAL_STATUSES = ("ingested", "duplicate", "quarantined")
-_SOURCES, _RUNS = SOURCES.name, RUNS.name
+_SOURCES, _RUNS, _RECORDS = SOURCES.name, RUNS.name, RECORDS.name
+
+
+def references_not_read(
+    conn: sqlite3.Connection, under: Path | None = None, organisations: Iterable[str] = ()
+) -> dict[ReferenceProblem, int]:
+    """Referenced document files the stored records could not read, by reason (ingested files only).
+
+    ``under`` keeps the records of files below that folder (an inbox), ``organisations`` those
+    organisations' records. Only payloads that hold the warning's words are decoded, so this stays
+    cheap on a large store.
+    """
+    sql = (
+        f"SELECT r.payload FROM {_RECORDS} r JOIN {_SOURCES} s ON s.id = r.source_id "
+        "WHERE s.status = 'ingested' AND instr(r.payload, ' not read: ') > 0"
+    )
+    params: tuple[Any, ...] = ()
+    if under is not None:
+        prefix = str(under).rstrip("/") + "/"
+        sql += " AND substr(s.path, 1, ?) = ?"
+        params = (len(prefix), prefix)
+    orgs = list(organisations)
+    if orgs:
+        sql += f" AND r.organisation IN ({', '.join('?' for _ in orgs)})"
+        params = (*params, *orgs)
+    try:
+        rows = conn.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" in str(exc) or "no such column" in str(exc):
+            return {}
+        raise
+    warnings: list[str] = []
+    for (payload,) in rows:
+        try:
+            warnings += record_from_payload(str(payload)).warnings
+        except PayloadError:
+            continue  # a damaged record is reported where records are read, not here
+    return reference_problems(warnings)
 
 
 def _same_mtime(stored: Any, mtime: float) -> bool:
@@ -135,6 +174,11 @@ class Ledger:
             "last_ingested": dict(last[0]) if last else None,
             "quarantined": [dict(r) for r in quarantined],
         }
+
+    def references_not_read_under(self, root: Path) -> dict[ReferenceProblem, int]:
+        """Referenced document files not read for the files below ``root``, by reason."""
+        conn = self._connect()
+        return {} if conn is None else references_not_read(conn, root)
 
     def last_reconcile(self) -> str | None:
         rows = self._rows(f"SELECT max(finished_at) AS at FROM {_RUNS} WHERE kind LIKE '%reconcile%'")

@@ -223,7 +223,8 @@ class Dispatcher:
                 adapter=inbox.adapter,
                 organisation=inbox.organisation,
                 medium=inbox.medium.value if inbox.medium else None,
-                options=dict(inbox.options),
+                # Exports may refer to document files beside the inbox: the inbox's `root` allows that.
+                options=({"documents_root": str(inbox.root)} if inbox.root else {}) | dict(inbox.options),
                 attempt=pending.attempt,
                 size=pending.size,
                 mtime=pending.mtime,

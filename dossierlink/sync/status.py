@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from dossierlink.ingest.quarantine import scrub
+from dossierlink.schema import ReferenceProblem, reference_summary
 from dossierlink.store.ledger import Ledger
 from dossierlink.sync.inbox import RECENT, InboxState
 from dossierlink.sync.lock import DaemonLock
@@ -227,6 +228,7 @@ def gather_status(store: Path, config: Any = None) -> dict[str, Any]:
         for label, root in roots:
             live = by_path.get(root, {})
             summary = ledger.summary_under(Path(root))
+            not_read = ledger.references_not_read_under(Path(root))
             inboxes.append(
                 {
                     "label": label,
@@ -240,6 +242,7 @@ def gather_status(store: Path, config: Any = None) -> dict[str, Any]:
                     "last_scan": live.get("last_scan"),
                     "counts": summary["counts"],
                     "last_ingested": summary["last_ingested"] or live.get("last_ingested"),
+                    "references_not_read": {problem.value: n for problem, n in not_read.items()},
                     "quarantined": [
                         {
                             "path": q["path"],
@@ -304,6 +307,9 @@ def render_status(status: Mapping[str, Any]) -> str:
             if last
             else "  last         none"
         )
+        not_read = {ReferenceProblem(p): n for p, n in (inbox.get("references_not_read") or {}).items()}
+        for line in reference_summary(not_read):
+            lines.append(f"  warning      {line}")
         for q in inbox["quarantined"]:
             lines.append(f"  quarantined  {q['path']}: {q['reason']}")
     return "\n".join(lines)

@@ -8,6 +8,6 @@ the truth); the writers ``inventory``, ``paper`` and ``exports``; ``chain``, whi
 from __future__ import annotations
 
 from dossierlink.synth.chain import GenerateSummary, generate_chain
-from dossierlink.synth.model import DEFAULT_NOW, DIVERGENCE_KINDS
+from dossierlink.synth.model import DIVERGENCE_KINDS, REFERENCE_DAY, today
 
-__all__ = ["DEFAULT_NOW", "DIVERGENCE_KINDS", "GenerateSummary", "generate_chain"]
+__all__ = ["DIVERGENCE_KINDS", "REFERENCE_DAY", "GenerateSummary", "generate_chain", "today"]

@@ -14,10 +14,10 @@ from typing import Any
 
 from dossierlink.synth.model import (
     COURTS,
-    DEFAULT_NOW,
     DIVERGENCE_KINDS,
     PAPER_HOLDERS,
     PAPER_TYPES,
+    REFERENCE_DAY,
     Case,
     DocCopy,
     Holding,
@@ -164,7 +164,7 @@ def _suspect(rng: random.Random, index: int, now: dt.date) -> Suspect:
     return Suspect(first, tv, naam, born, make_bsn(rng), skn, variant)
 
 
-def build_case(index: int, seed: int, now: dt.date = DEFAULT_NOW) -> Case:
+def build_case(index: int, seed: int, now: dt.date = REFERENCE_DAY) -> Case:
     """One clean case (no divergences) with every organisation's holding, from its own RNG."""
     rng = random.Random(f"dossierlink:{seed}:{index}")
     route = _weighted(rng, ROUTES)
@@ -759,7 +759,7 @@ def plan_case(
     *,
     divergence_rate: float,
     scans: float,
-    now: dt.date = DEFAULT_NOW,
+    now: dt.date = REFERENCE_DAY,
 ) -> Case:
     """Build case ``index`` and decide its divergence and scans (deterministic per seed and index)."""
     case = build_case(index, seed, now)

@@ -32,7 +32,7 @@ from typing import Any
 
 from dossierlink.synth.cases import plan_case
 from dossierlink.synth.exports import write_exports
-from dossierlink.synth.model import DEFAULT_NOW, DIVERGENCE_KINDS, Case, Holding
+from dossierlink.synth.model import DIVERGENCE_KINDS, Case, Holding, today
 from dossierlink.synth.output import ChainFiles
 from dossierlink.synth.paper import write_paper
 
@@ -58,10 +58,17 @@ def generate_chain(
     seed: int = 1,
     divergence_rate: float = 0.1,
     scans: float = 0.02,
-    now: dt.date = DEFAULT_NOW,
+    now: dt.date | None = None,
     shard_size: int = 1000,
 ) -> GenerateSummary:
-    """Write a synthetic chain of ``dossiers`` cases under ``out`` (see the module docstring)."""
+    """Write a synthetic chain of ``dossiers`` cases under ``out`` (see the module docstring).
+
+    ``now`` is the day the exports are made (default: today, UTC); every date is relative to it,
+    and the truth holds when the chain is reconciled on that day. Pass a fixed day
+    (``REFERENCE_DAY``) for output that is the same byte for byte on every day.
+    """
+    if now is None:
+        now = today()
     if dossiers < 0:
         raise ValueError(f"--dossiers must be 0 or more, not {dossiers}.")
     if not 0.0 <= divergence_rate <= 1.0:

@@ -10,10 +10,10 @@ from dossierlink.schema import DivergenceKind
 
 __all__ = [
     "COURTS",
-    "DEFAULT_NOW",
     "DIVERGENCE_KINDS",
     "PAPER_HOLDERS",
     "PAPER_TYPES",
+    "REFERENCE_DAY",
     "Case",
     "DocCopy",
     "Holding",
@@ -21,9 +21,19 @@ __all__ = [
     "Suspect",
     "court_name",
     "pdf_name",
+    "today",
 ]
 
-DEFAULT_NOW = dt.date(2026, 11, 27)
+# A fixed day for what must come out byte for byte the same (pinned results, benchmarks, the case
+# building blocks). A chain is otherwise generated for today: its truth holds on the day it is scored
+# (a handover inside its term on a fixed day in the past is overdue by now).
+REFERENCE_DAY = dt.date(2026, 11, 27)
+
+
+def today() -> dt.date:
+    """Today in UTC: the day ``dossierlink samples generate`` makes the exports on unless told."""
+    return dt.datetime.now(dt.UTC).date()
+
 
 # Every kind in DESIGN.md, in the schema's order.
 DIVERGENCE_KINDS: tuple[str, ...] = tuple(k.value for k in DivergenceKind)

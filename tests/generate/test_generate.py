@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from dossierlink.identifiers import is_valid_bsn, parse_parketnummer, parse_pv_number
-from dossierlink.synth import DIVERGENCE_KINDS, generate_chain
+from dossierlink.synth import DIVERGENCE_KINDS, REFERENCE_DAY, generate_chain
 from dossierlink.synth.cases import build_case, make_bsn, plan_case
 
 
@@ -47,8 +47,10 @@ def _om_zaken(out: Path) -> list[dict]:
 def test_the_same_seed_writes_a_byte_identical_chain(tmp_path: Path) -> None:
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     for out in (a, b):
-        generate_chain(out, dossiers=60, seed=5, divergence_rate=0.5, scans=0.1, shard_size=25)
-    generate_chain(c, dossiers=60, seed=6, divergence_rate=0.5, scans=0.1, shard_size=25)
+        generate_chain(
+            out, dossiers=60, seed=5, divergence_rate=0.5, scans=0.1, shard_size=25, now=REFERENCE_DAY
+        )
+    generate_chain(c, dossiers=60, seed=6, divergence_rate=0.5, scans=0.1, shard_size=25, now=REFERENCE_DAY)
     assert _tree_hash(a) == _tree_hash(b)
     assert _tree_hash(a) != _tree_hash(c)
 
@@ -82,7 +84,7 @@ def test_every_case_carries_plausible_identifiers_and_dates_in_chain_order() -> 
         if "dagvaarding" in d:
             assert d["instroom"] < d["dagvaarding"] < d["zitting"]
         if "uitspraak" in d:
-            assert d["zitting"] <= d["uitspraak"] < d["tul"] < d["executie"] <= dt.date(2026, 11, 27)
+            assert d["zitting"] <= d["uitspraak"] < d["tul"] < d["executie"] <= REFERENCE_DAY
 
 
 def test_made_up_bsns_pass_the_elfproef() -> None:
@@ -141,7 +143,7 @@ def test_a_handover_missing_case_never_reached_the_om(small_chain: Path) -> None
         assert t["dossier"]["parketnummer"] is None
         assert not any(i["value"] in om_pvs for i in t["identifiers"] if i["kind"] == "pv")
         sent = dt.date.fromisoformat(t["details"]["sent"])
-        assert (dt.date(2026, 11, 27) - sent).days > 14
+        assert (REFERENCE_DAY - sent).days > 14
 
 
 def test_a_scan_that_lost_a_page_shows_the_gap_in_its_labels(small_chain: Path) -> None:
@@ -198,7 +200,17 @@ def test_the_cli_generates_a_chain(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "10 dossiers" in result.output
-    assert (tmp_path / "o" / "truth.json").is_file()
+    truth = json.loads((tmp_path / "o" / "truth.json").read_text(encoding="utf-8"))
+    # Without --now the exports are made today (UTC), so their truth holds when scored today.
+    assert truth["generator"]["now"] == dt.datetime.now(dt.UTC).date().isoformat()
+    fixed = CliRunner().invoke(
+        samples_group,
+        ["generate", "--dossiers", "10", "--out", str(tmp_path / "f"), "--now", REFERENCE_DAY.isoformat()],
+    )
+    assert fixed.exit_code == 0, fixed.output
+    assert json.loads((tmp_path / "f" / "truth.json").read_text(encoding="utf-8"))["generator"]["now"] == (
+        REFERENCE_DAY.isoformat()
+    )
 
 
 def test_a_bad_rate_is_refused_with_a_sentence(tmp_path: Path) -> None:

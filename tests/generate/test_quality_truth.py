@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from dossierlink.fingerprint import fingerprint, fingerprint_containment, fingerprint_similarity
-from dossierlink.synth import DEFAULT_NOW, generate_chain
+from dossierlink.synth import REFERENCE_DAY, generate_chain
 from dossierlink.synth.cases import owner_of, plan_case
 from dossierlink.synth.exports import ExportFormats
 from dossierlink.synth.paper import document_text
@@ -52,13 +52,13 @@ def test_a_parketnummer_typo_at_the_police_is_never_another_cases_number() -> No
     assert t["kind"] == "identifier_conflict"
     assert t["details"]["found"] != "18/905114-23"
     assert t["details"]["found"] != t["details"]["expected"]
-    assert owner_of(t["details"]["found"], 1, DEFAULT_NOW) is None
+    assert owner_of(t["details"]["found"], 1, REFERENCE_DAY) is None
 
 
 def test_two_detentions_on_one_day_never_share_a_registratienummer(tmp_path: Path) -> None:
     # Cases 12 069 and 72 069 were both locked up on 10-12-2022: "index modulo 10 000" gave both
     # DJI-2022-1210-2069, and that shared number merged two unrelated dossiers.
-    formats = ExportFormats(now=DEFAULT_NOW)
+    formats = ExportFormats(now=REFERENCE_DAY)
     cases = [plan_case(i, 1, divergence_rate=0.1, scans=0.002) for i in (12_069, 72_069)]
     rows = formats.dji_csv([(c, c.holdings["dji"]) for c in cases]).splitlines()[1:]
     numbers = [r.split(",")[0] for r in rows]
@@ -113,7 +113,7 @@ def test_every_injected_paper_divergence_is_found_and_nothing_else_of_its_kind(t
     import dossierlink
 
     out = tmp_path / "gen"
-    generate_chain(out, dossiers=200, seed=5, divergence_rate=1.0, scans=0.0)
+    generate_chain(out, dossiers=200, seed=5, divergence_rate=1.0, scans=0.0, now=REFERENCE_DAY)
     chain = dossierlink.open(tmp_path / "chain.db")
     chain.ingest([out / "chain"], reconcile=False, now=NOW)
     chain.reconcile(all=True, now=NOW)
@@ -150,7 +150,7 @@ def test_a_strafbeschikking_changed_after_its_print_shows_the_change_in_the_oms_
     )
     (t,) = case.truth
     export = tmp_path / "zaken.json"
-    export.write_text(ExportFormats(now=DEFAULT_NOW).om_json([(case, case.holdings["om"])]))
+    export.write_text(ExportFormats(now=REFERENCE_DAY).om_json([(case, case.holdings["om"])]))
     (record,) = OmJsonAdapter().extract(export, Hints())
     (doc,) = [d for d in record.documents if d.key == t["subject"].removeprefix("nr:")]
     assert doc.modified == dt.datetime.fromisoformat(t["details"]["modified"])

@@ -176,3 +176,25 @@ def test_the_sample_configuration_is_valid(tmp_path: Path) -> None:
     problems = [p for p in config.check() if "does not exist" not in p and "no adapter called" not in p]
     assert problems == []
     assert {i.organisation for i in config.inboxes} >= {"politie", "om", "rechtspraak"}
+
+
+def test_a_police_inbox_may_read_documents_beside_it_through_its_root(tmp_path: Path) -> None:
+    (tmp_path / "exports" / "politie").mkdir(parents=True)
+    (tmp_path / "documents").mkdir()
+    text = """
+        [[inbox]]
+        path = "exports/politie"
+        adapter = "politie"
+        root = "."
+        [[inbox]]
+        path = "exports/politie-oud"
+        adapter = "politie"
+        root = "niet-hier"
+        """
+    config = Config.load(write(tmp_path, text))
+    assert config.inboxes[0].root == tmp_path
+    assert config.inboxes[1].root == tmp_path / "niet-hier"
+    problems = config.check(adapters=ADAPTERS)
+    assert any("`root`" in p and "niet-hier" in p and "is not a folder" in p for p in problems)
+    assert not any("`root`" in p and "#1" in p for p in problems)
+    assert Config.load(write(tmp_path, "[[inbox]]\npath = 'x'\n")).inboxes[0].root is None
