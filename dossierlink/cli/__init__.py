@@ -21,6 +21,7 @@ import click
 from dossierlink import __version__
 from dossierlink.api import DEFAULT_DB, Chain, adapters_claiming, iter_files, masked_divergence_dict
 from dossierlink.cli import demo, dossier, report, samples, sync
+from dossierlink.ingest.options import parse_options
 from dossierlink.privacy import mask_bsns
 from dossierlink.store import StoreError
 
@@ -166,6 +167,13 @@ def init(ctx: click.Context) -> None:
 )
 @click.option("--ocr", is_flag=True, help="OCR scans without a text layer (needs dossierlink[ocr]).")
 @click.option(
+    "--option",
+    "option_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Adapter option, repeatable; a dotted key makes a table: --option rsin.002220647=om.",
+)
+@click.option(
     "--no-reconcile", is_flag=True, help="Only store; reconcile later with `dossierlink reconcile`."
 )
 @click.option(
@@ -184,12 +192,18 @@ def ingest(
     mapping: str | None,
     quarantine: str | None,
     ocr: bool,
+    option_pairs: tuple[str, ...],
     no_reconcile: bool,
     root: str | None,
 ) -> None:
     """Read exports and scans (files and folders, recursively) into the store."""
     chain = chain_from(ctx)
-    options: dict[str, Any] = {}
+    try:
+        options: dict[str, Any] = parse_options(option_pairs)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--option") from exc
+    if "mapping" in options and adapter == "auto":
+        adapter = "mapping"
     if mapping:
         options["mapping"] = mapping
         if adapter == "auto":
@@ -198,10 +212,13 @@ def ingest(
         options["ocr"] = True
     show_bar = sys.stderr.isatty()
     rejected: list[str] = []
+    ignored: list[str] = []
 
     def progress(outcome: Any) -> None:
         if outcome.status == "quarantined":
             rejected.append(f"{outcome.path}: {outcome.reason}")
+        elif outcome.status == "ignored":
+            ignored.append(mask_bsns(f"{outcome.path}: {outcome.reason}"))
         if show_bar:
             bar.update(1)
 
@@ -219,6 +236,8 @@ def ingest(
             progress=progress,
             root=root,
         )
+    for line in ignored:
+        click.echo(f"ignored: {line}", err=True)
     for line in rejected:
         click.echo(f"rejected: {line}", err=True)
     click.echo(
