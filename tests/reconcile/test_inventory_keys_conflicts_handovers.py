@@ -83,3 +83,24 @@ def test_the_inventory_replays_with_the_keys_reconcile_compares() -> None:
         "ECLI:NL:RBROT:2024:1",
     ):
         assert compare_key(raw) == normalise_document_key(raw)[0][3:], raw
+
+
+def test_the_court_corrects_a_mistyped_parketnummer_even_when_its_paper_file_has_the_right_one(chain):
+    """The court's ZGW export has a typo in the parketnummer next to the PV number; its paper
+    file is filed under the OM's number. The court holds a registration under the wrong number."""
+    import attrs
+
+    from dossierlink.schema import Identifier
+
+    typo = "10/600041-23"
+
+    def change(r: dict[str, Record]) -> None:
+        court = r["rechtspraak"]
+        r["rechtspraak"] = attrs.evolve(
+            court, identifiers=(Identifier.parse("pv", chain.PV1), Identifier.parse("parketnummer", typo))
+        )
+
+    divs = [d for d in chain.run(chain.records(change)) if d.kind is K.IDENTIFIER_CONFLICT]
+    assert [(d.organisation, d.expected, d.found) for d in divs] == [
+        ("rechtspraak", f"parketnummer {chain.PARKET}", f"parketnummer {typo}")
+    ]
