@@ -1212,7 +1212,7 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
 def handover_missing(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     """A handover was recorded; the receiver has no record after the agreed term."""
     first: dict[tuple[str, str], tuple[Event, str]] = {}
-    handovers = _HANDOVER_KINDS
+    handovers = ctx.config.handover_events  # inzending, overdracht, dagvaarding by default
     for org, ev in ctx.events:
         if ev.kind not in handovers or not ev.receiver:
             continue

@@ -15,7 +15,9 @@ HEADER = "datum/tijd;actie;documentnummer;soort;titel;pagina's\n"
 def _om_inventory(chain, tmp: Path, lines: list[str]) -> Record:
     """The OM's paper file as its registry's inhoudsopgave says, read by the inventory adapter."""
     csv = tmp / "inhoudsopgave.csv"
-    csv.write_text(f"Parketnummer: {chain.PARKET}\nOrganisatie: om\n" + HEADER + "".join(f"{x}\n" for x in lines))
+    csv.write_text(
+        f"Parketnummer: {chain.PARKET}\nOrganisatie: om\n" + HEADER + "".join(f"{x}\n" for x in lines)
+    )
     (rec,) = get_adapter("inventory").extract(csv, Hints(sha256="sha-inv"))
     return rec
 
@@ -63,11 +65,14 @@ def test_a_stuk_refiled_under_another_spelling_counts_once(chain, tmp_path):
         r["om-paper"] = rec
 
     divs = chain.run(chain.records(change))
-    assert not [d for d in divs if d.kind in (K.DUPLICATE_DOCUMENT, K.MISSING_PAPER) and d.organisation == "om"]
+    assert not [
+        d for d in divs if d.kind in (K.DUPLICATE_DOCUMENT, K.MISSING_PAPER) and d.organisation == "om"
+    ]
 
 
 def test_the_inventory_replays_with_the_keys_reconcile_compares() -> None:
     from dossierlink.adapters.inventory import compare_key
+
     from dossierlink.reconcile.keys import normalise_document_key
 
     for raw in (
@@ -104,3 +109,47 @@ def test_the_court_corrects_a_mistyped_parketnummer_even_when_its_paper_file_has
     assert [(d.organisation, d.expected, d.found) for d in divs] == [
         ("rechtspraak", f"parketnummer {chain.PARKET}", f"parketnummer {typo}")
     ]
+
+
+def test_a_dagvaarding_the_court_never_registered_is_a_missing_handover(chain):
+    """The OM recorded a dagvaarding to the court (om.md: om → rechtspraak); years later the court
+    has no registration of the case at all."""
+
+    import attrs
+
+    def change(r: dict[str, Record]) -> None:
+        del r["rechtspraak"], r["rechtspraak-paper"]
+        om = r["om"]  # as the om adapter records a dagvaarding: sender om, receiver rechtspraak
+        events = tuple(
+            attrs.evolve(e, sender="om", receiver="rechtspraak")
+            if e.kind is chain.EventKind.DAGVAARDING
+            else e
+            for e in om.events
+        )
+        r["om"] = attrs.evolve(om, events=events)
+
+    recs = chain.records(change)
+    later = dt.datetime(2026, 3, 1, 9, 0)
+    missing = [d for d in chain.run(recs, now=later) if d.kind is K.HANDOVER_MISSING]
+    assert [(d.organisation, d.subject, d.details["term_days"]) for d in missing] == [
+        ("rechtspraak", f"handover:parketnummer:{chain.PARKET}:om->rechtspraak", 28)
+    ]
+    assert "dagvaarding" in missing[0].message
+    # Within the term it is not yet missing; a configured term and event list are honoured.
+    from dossierlink.reconcile import ReconcileConfig
+
+    soon = dt.datetime(2024, 2, 20, 9, 0)
+    assert not [d for d in chain.run(recs, now=soon) if d.kind is K.HANDOVER_MISSING]
+    only_inzending = ReconcileConfig(handover_events=(chain.EventKind.INZENDING,))
+    assert not [d for d in chain.run(recs, now=later, config=only_inzending) if d.kind is K.HANDOVER_MISSING]
+
+
+def test_handover_events_are_read_from_the_reconcile_table() -> None:
+    from dossierlink.reconcile import ReconcileConfig
+    from dossierlink.schema import EventKind
+
+    errors: list[str] = []
+    cfg = ReconcileConfig.from_mapping({"handover_events": ["inzending", "Dagvaarding"]}, errors)
+    assert cfg.handover_events == (EventKind.INZENDING, EventKind.DAGVAARDING) and not errors
+    ReconcileConfig.from_mapping({"handover_events": ["inzending", "brief"]}, errors)
+    assert errors == ["reconcile.handover_events: 'brief' is not an event kind."]
