@@ -24,6 +24,7 @@ from dossierlink.ingest import (
     parse_datetime,
     text,
 )
+from dossierlink.ingest.fixity import checksum_algorithm
 from dossierlink.schema import Document, DocumentType, Event, EventKind, Identifier, Medium
 
 __all__ = ["MdtoAdapter"]
@@ -150,15 +151,15 @@ class MdtoAdapter(XmlAdapter, RecordAdapter[Any]):
         omvang = text(_t(bestand, "omvang"))
         if omvang and not omvang.isdigit():
             b.warnings.append(f"{where}/omvang: {omvang!r} is not a size in bytes")
-        is_sha256 = algo.replace("-", "").replace("_", "").upper() == "SHA256"
+        algo = checksum_algorithm(algo)  # SHA-256, SHA256, sha256: one algorithm
         b.documents.append(
             Document(
                 organisation=b.organisation,
                 medium=b.medium,
                 key=str(key),
                 title=text(_t(bestand, "naam")),
-                sha256=value.lower() if value and is_sha256 else None,
-                integriteit=f"{algo.lower()}:{value}" if algo and value else None,
+                sha256=value.lower() if value and algo == "sha256" else None,
+                integriteit=f"{algo}:{value}" if algo and value else None,
                 source_location=text(_t(bestand, "URLBestand")) or where,
             )
         )
