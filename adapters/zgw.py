@@ -363,10 +363,10 @@ class ZgwAdapter(JsonAdapter):
             if org is None:
                 raise AdapterError(
                     path,
-                    f"bronorganisatie {bron!r} is not a known RSIN; pass the organisation "
-                    f"(--organisation) or map the RSIN: --option rsin.{bron}=<organisation> "
+                    f"the bronorganisatie RSIN {bron!r} is not mapped to an organisation; pass the "
+                    f"organisation (--organisation) or map the RSIN: --option rsin.{bron}=<organisation> "
                     "(in an inbox: options.rsin = {...})",
-                    f"{where}/bronorganisatie",
+                    f"{where.rstrip('/')}/bronorganisatie",
                 )
         return RecordBuilder(path, hints, self.name, org, Medium.DIGITAL)
 
