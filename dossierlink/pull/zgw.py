@@ -129,12 +129,14 @@ class ZgwPull:
             params = {k: v for k, v in (("zaaktype", zaaktype), ("registratiedatum__gt", cursor)) if v}
             for n, (resp, page) in enumerate(self._pages(f"{self.config.zaken_url}/zaken", params), 1):
                 tag = zaaktype.rstrip("/").rsplit("/", 1)[-1] if zaaktype else "alle"
-                result.files.append(
-                    folder.write(folder.name("zaken", stamp, tag, f"p{n}", suffix=".json"), resp.body)
-                )
                 zaken = page.get("results") if isinstance(page, dict) else page
                 if not isinstance(zaken, list):
                     raise PullError(f"{resp.url}: expected a list of zaken")
+                if not zaken:
+                    continue  # nothing new: an empty page holds nothing to keep or ingest
+                result.files.append(
+                    folder.write(folder.name("zaken", stamp, tag, f"p{n}", suffix=".json"), resp.body)
+                )
                 for zaak in zaken:
                     if not isinstance(zaak, dict) or not zaak.get("url"):
                         continue
@@ -151,10 +153,10 @@ class ZgwPull:
         zid = zurl.rstrip("/").rsplit("/", 1)[-1]
         base = self.config.zaken_url
         resp = self._get(f"{base}/zaakinformatieobjecten", {"zaak": zurl})
-        result.files.append(
-            folder.write(folder.name("zaak", zid, "zaakinformatieobjecten", suffix=".json"), resp.body)
-        )
         links = self._json(resp)
+        if links:  # an empty list holds nothing to keep or ingest
+            target = folder.name("zaak", zid, "zaakinformatieobjecten", suffix=".json")
+            result.files.append(folder.write(target, resp.body))
         for link in links if isinstance(links, list) else []:
             doc = str(link.get("informatieobject") or "") if isinstance(link, dict) else ""
             if not doc or doc in seen:
@@ -166,6 +168,8 @@ class ZgwPull:
                 folder.write(folder.name("enkelvoudiginformatieobject", did, suffix=".json"), got.body)
             )
         for what in ("rollen", "statussen"):
-            for n, (page_resp, _page) in enumerate(self._pages(f"{base}/{what}", {"zaak": zurl}), 1):
+            for n, (page_resp, page) in enumerate(self._pages(f"{base}/{what}", {"zaak": zurl}), 1):
+                if isinstance(page, dict) and not page.get("results"):
+                    continue
                 target = folder.name("zaak", zid, what, f"p{n}", suffix=".json")
                 result.files.append(folder.write(target, page_resp.body))
