@@ -54,9 +54,9 @@ class RechtspraakPull:
     """``run(since, instantie)``: the feed of criminal judgments modified since ``since``, page by page
     (``from``/``max``, oldest first), and each document's XML as ``ECLI.NL.<COURT>.<YEAR>.<NR>.xml``.
 
-    A document already in the pull folder is not fetched again, and the cursor (the latest
-    ``updated`` of a stored document) advances as documents are stored: an interrupted pull
-    resumes where it stopped.
+    A document already in the pull folder and not changed since the cursor is not fetched again,
+    and the cursor (the latest ``updated`` of a stored document) advances as documents are
+    stored: an interrupted pull resumes where it stopped; a document changed later is fetched anew.
     """
 
     config: RechtspraakPullConfig
@@ -92,8 +92,8 @@ class RechtspraakPull:
                 if not ecli.upper().startswith("ECLI:"):
                     continue
                 target = folder.name(ecli.replace(":", "."), suffix=".xml")
-                if target.exists():
-                    result.skipped += 1
+                if target.exists() and updated <= since:
+                    result.skipped += 1  # stored by the run that set the cursor; a later change is fetched
                 else:
                     doc = self.http.get(f"{self.config.base_url}/uitspraken/content", params={"id": ecli})
                     result.files.append(folder.write(target, doc.body))

@@ -37,6 +37,7 @@ class OpenData:
     def __init__(self, service: Any) -> None:
         self.svc = service
         self.feeds: list[dict[str, list[str]]] = []
+        self.judgments = list(JUDGMENTS)
         service.routes["/uitspraken/zoeken"] = self.feed
         service.routes["/uitspraken/content"] = self.content
 
@@ -44,7 +45,7 @@ class OpenData:
         self.feeds.append(q)
         assert q["subject"] == [CRIMINAL_SUBJECT]
         since = q["modified"][0]
-        chosen = [j for j in JUDGMENTS if j[1] >= since]
+        chosen = sorted((j for j in self.judgments if j[1] >= since), key=lambda j: j[1])
         start, size = int(q["from"][0]), int(q["max"][0])
         entries = "".join(
             f"<entry><id>{e}</id><title>{e}</title><updated>{u}</updated>"
@@ -60,7 +61,7 @@ class OpenData:
 
     def content(self, _path: str, q: dict[str, list[str]], _h: dict[str, str]) -> Any:
         ecli = q["id"][0]
-        match = [j for j in JUDGMENTS if j[0] == ecli]
+        match = [j for j in self.judgments if j[0] == ecli]
         if not match:
             return 404, {}, b"not found"
         _e, updated, parket = match[0]
@@ -130,3 +131,16 @@ def test_the_first_pull_needs_a_date(tmp_path: Path) -> None:
     cfg = RechtspraakPullConfig.from_mapping({"base_url": "http://127.0.0.1:9"}, base=tmp_path)
     with dossierlink.open(tmp_path / "chain.db") as chain, pytest.raises(PullError, match="--since"):
         pull_rechtspraak(chain.store, cfg, since=None)
+
+
+def test_a_judgment_corrected_after_the_last_pull_is_fetched_anew(service: Any, tmp_path: Path) -> None:
+    data = OpenData(service)
+    cfg = _config(tmp_path, service, size=10)
+    with dossierlink.open(tmp_path / "chain.db") as chain:
+        first = pull_rechtspraak(chain.store, cfg, since="2024-01-01", http=HttpClient(sleep=lambda _s: None))
+        assert len(first.files) == 3
+        data.judgments[0] = ("ECLI:NL:RBAMS:2024:101", "2024-05-20T08:00:00", "13/100001-24")  # corrected
+        again = pull_rechtspraak(chain.store, cfg, since=None, http=HttpClient(sleep=lambda _s: None))
+        assert [p.name for p in again.files] == ["ECLI.NL.RBAMS.2024.101.xml"] and again.skipped == 1
+        assert "2024-05-20T08:00:00" in again.files[0].read_text(encoding="utf-8")
+        assert pull_cursor(chain.store, cfg.source) == "2024-05-20T08:00:00"
