@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -222,3 +223,23 @@ def test_the_cli_pulls_and_ingests(service: Any, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "cursor 2024-03-12" in result.output and "0 rejected" in result.output
+
+
+def test_a_zaaktype_filter_is_sent_and_names_the_page_files(service: Any, tmp_path: Path) -> None:
+    OpenZaak(service)
+    zaaktype = f"{service.base}/catalogi/api/v1/zaaktypen/strafzaak-meervoudig"
+    cfg = ZgwPullConfig.from_mapping(
+        {
+            "zaken_url": f"{service.base}/zaken/api/v1",
+            "client_id": "dossierlink",
+            "secret": SECRET,
+            "zaaktype": zaaktype,
+            "organisation": "rechtspraak",
+        },
+        base=tmp_path,
+    )
+    with dossierlink.open(tmp_path / "chain.db") as chain:
+        result = pull_zgw(chain.store, cfg, http=HttpClient(sleep=lambda _s: None))
+    first = next(q for p, q, _s in service.log if p == "/zaken/api/v1/zaken")
+    assert urllib.parse.parse_qs(first)["zaaktype"] == [zaaktype]
+    assert any(p.name.startswith("zaken-") and "strafzaak-meervoudig" in p.name for p in result.files)
