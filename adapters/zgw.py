@@ -125,6 +125,41 @@ def _collection(resource: dict[str, Any]) -> str:
     return m.group(1) if m else "resource"
 
 
+def _embedded(res: dict[str, list[tuple[str, dict[str, Any]]]], zaak: dict[str, Any], where: str) -> None:
+    """Relations a Zaak carries inline: objects in ``rollen``, ``zaakinformatieobjecten``,
+    ``statussen`` and ``status`` (Open Zaak's detail with relations, Zaken API 1.5 ``_expand``),
+    with an expanded ``statustype`` that names its status. URL strings there are other responses."""
+    zurl = zaak.get("url")
+    sources = [(zaak, where)]
+    if isinstance(zaak.get("_expand"), dict):
+        sources.append((zaak["_expand"], f"{where.rstrip('/')}/_expand"))
+    seen = {str(item.get("url")) for kind in ("rol", "zio", "status") for _w, item in res[kind]}
+    for src, at in sources:
+        found: list[tuple[str, str, Any]] = [
+            (kind, f"{at.rstrip('/')}/{key}[{i}]", item)
+            for key, kind in (("rollen", "rol"), ("zaakinformatieobjecten", "zio"), ("statussen", "status"))
+            for i, item in enumerate(_list(src.get(key)))
+        ]
+        if isinstance(src.get("status"), dict):
+            found.append(("status", f"{at.rstrip('/')}/status", src["status"]))
+        for kind, w, item in found:
+            if not isinstance(item, dict) or str(item.get("url")) in seen:
+                continue
+            item = {"zaak": zurl, **item}
+            stype = item.get("statustype")
+            if isinstance(item.get("_expand"), dict) and isinstance(item["_expand"].get("statustype"), dict):
+                stype = item["_expand"]["statustype"]
+            if isinstance(stype, dict):  # an expanded statustype: its omschrijving names the status
+                res["statustype"].append((f"{w}/statustype", stype))
+                item["statustype"] = stype.get("url")
+            seen.add(str(item.get("url")))
+            res[kind].append((w, item))
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def url_identifier(url: str) -> str:
     """The ``extern`` identifier value that joins API fragments about one resource: ``zgw:<url>``."""
     return f"zgw:{url.strip()}"
@@ -301,6 +336,8 @@ class ZgwAdapter(JsonAdapter):
                     item = {**item, "zaak": item.get("object")}
                     kind = "zio"
             res[kind].append((where, item))
+            if kind == "zaak":
+                _embedded(res, item, where)
 
         fragment = True
         if isinstance(data, list):
@@ -466,7 +503,8 @@ class ZgwAdapter(JsonAdapter):
         where: str,
         fragment: bool = False,
     ) -> None:
-        url = text(zaak.get("status"))
+        current = zaak.get("status")
+        url = text(current.get("url") if isinstance(current, dict) else current)
         if not url:
             return
         status = statussen.get(url)

@@ -144,3 +144,42 @@ def test_option_pairs_become_nested_adapter_options() -> None:
     }
     with pytest.raises(ValueError, match="already a value"):
         parse_options(["rsin=x", "rsin.1=om"])
+
+
+def _inline_zaak(expand: bool) -> dict[str, object]:
+    """The Zaak with its relations inline, as Open Zaak's detail with relations returns it, or
+    (``expand``) as Zaken API 1.5 returns ``?expand=rollen,status.statustype,zaakinformatieobjecten``."""
+    zaak = json.loads((DATA / "zaak-GET-single.json").read_text())
+    rol = json.loads((DATA / "rollen-GET-zaak.json").read_text())["results"][0]
+    zio = json.loads((DATA / "zaakinformatieobjecten-GET-zaak.json").read_text())[0]
+    status = json.loads((DATA / "statussen-GET-zaak.json").read_text())["results"][0]
+    stype = json.loads((DATA / "statustypen-GET-zaaktype.json").read_text())["results"][0]
+    stype["omschrijving"] = "Vonnis gewezen"
+    status["statustoelichting"] = ""
+    if expand:
+        status["_expand"] = {"statustype": stype}
+        zaak["_expand"] = {"rollen": [rol], "status": status, "zaakinformatieobjecten": [zio]}
+    else:
+        status["statustype"] = stype
+        zaak.update(rollen=[rol], status=status, zaakinformatieobjecten=[zio], statussen=[status])
+    return zaak
+
+
+@pytest.mark.parametrize("expand", [False, True], ids=["inline", "expand"])
+def test_a_zaak_with_its_relations_inline_reads_its_persons_status_and_joins_its_document(
+    tmp_path: Path, expand: bool
+) -> None:
+    p = tmp_path / "zaak.json"
+    p.write_text(json.dumps(_inline_zaak(expand)))
+    (rec,) = get_adapter("zgw").extract(p, Hints())
+    assert [(x.voornamen, x.achternaam) for x in rec.persons] == [("Pieter", "Berg")]
+    assert ("uitspraak", "vonnis gewezen") in {(e.kind.value, e.status) for e in rec.events}
+    with dossierlink.open(tmp_path / "chain.db") as chain:
+        chain.ingest([p], organisation="rechtspraak", now=NOW)
+        chain.ingest(
+            [DATA / "enkelvoudiginformatieobject-GET-single.json"], organisation="rechtspraak", now=NOW
+        )
+        assert chain.stats()["dossiers"] == 1
+        detail = chain.dossier("13/751234-24")
+        assert detail is not None
+        assert [d.key for r in detail.records for d in r.documents] == ["PL13C4 2024031567-1"]
