@@ -30,7 +30,7 @@ from dossierlink.schema import (
     Record,
 )
 
-__all__ = ["InventoryCsvAdapter"]
+__all__ = ["InventoryCsvAdapter", "compare_key"]
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -88,6 +88,16 @@ def _parse_datetime(raw: str) -> dt.datetime | None:
         except ValueError:
             continue
     return None
+
+
+def compare_key(key: str) -> str:
+    """A document key as reconcile compares it (``reconcile.keys.normalise_document_key``, without
+    its ``pv:``/``nr:`` prefix): a PV number, also OCR-misread, normalised; else upper-cased."""
+    text = " ".join(key.split())
+    try:
+        return parse_pv_number(text, ocr=True).normalised
+    except PvNumberError:
+        return text.upper()
 
 
 def _document_key(raw: str) -> tuple[str, Identifier | None]:
@@ -270,7 +280,9 @@ class InventoryCsvAdapter(Adapter):
         # Replay the log in time order (file order breaks ties): added pushes, removed pops.
         current: dict[str, list[tuple[int, InventoryEntry]]] = {}
         for line_no, entry, _ in sorted(items, key=lambda t: (t[1].at, t[0])):
-            stack = current.setdefault(entry.document_key, [])
+            # Keyed as reconcile compares document numbers (upper-cased, docs/reconcile.md): a
+            # removal of "OM-DGV-1" takes out the "om-dgv-1" added before.
+            stack = current.setdefault(compare_key(entry.document_key), [])
             if entry.action is InventoryAction.ADDED:
                 stack.append((line_no, entry))
             elif stack:
@@ -279,7 +291,7 @@ class InventoryCsvAdapter(Adapter):
                 warnings.append(
                     f"line {line_no}: {entry.document_key} is removed but was never added (or already removed)"
                 )
-        pv_ids = {e.document_key: pv for _, e, pv in items if pv is not None}
+        pv_ids = {compare_key(e.document_key): pv for _, e, pv in items if pv is not None}
         identifiers: list[Identifier] = []
         if parketnummer:
             identifiers.append(Identifier.parse(IdentifierKind.PARKETNUMMER, parketnummer))
@@ -291,7 +303,7 @@ class InventoryCsvAdapter(Adapter):
                     Document(
                         organisation=organisation,
                         medium=Medium.PAPER,
-                        key=key,
+                        key=entry.document_key,
                         type=entry.type,
                         title=entry.title,
                         page_count=entry.page_count,

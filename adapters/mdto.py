@@ -4,13 +4,19 @@ Each file holds one or more ``informatieobject`` or ``bestand`` elements; each b
 Identifiers: ``identificatieKenmerk`` that reads as a parketnummer, PV number or ECLI becomes that
 kind; otherwise it is kept as ``extern`` ``mdto:<identificatieBron>/<identificatieKenmerk>``.
 The organisation is ``Hints.organisation`` (the archive's owner), else ``archief``.
+With ``options["xsd"]`` (the MDTO XSD's path) and the ``xmlschema`` package
+(``dossierlink[mdto]``) the file is also validated; each violation is a warning with its
+element path, the file is still read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
+
+import attrs
 
 from dossierlink.identifiers import IdentifierError, IdentifierKind, normalise
 from dossierlink.ingest import (
@@ -24,9 +30,10 @@ from dossierlink.ingest import (
     parse_datetime,
     text,
 )
-from dossierlink.schema import Document, DocumentType, Event, EventKind, Identifier, Medium
+from dossierlink.ingest.fixity import checksum_algorithm
+from dossierlink.schema import Document, DocumentType, Event, EventKind, Identifier, Medium, Record
 
-__all__ = ["MdtoAdapter"]
+__all__ = ["MdtoAdapter", "schema_problems"]
 
 MDTO_NS = "https://www.nationaalarchief.nl/mdto"
 _N = f"{{{MDTO_NS}}}"
@@ -52,6 +59,12 @@ class MdtoAdapter(XmlAdapter, RecordAdapter[Any]):
         if root.tag != f"{_N}MDTO":
             raise AdapterError(path, f"the root element is not in the MDTO namespace {MDTO_NS}", "/MDTO")
         return root
+
+    def extract(self, path: Path, hints: Hints) -> Iterator[Record]:
+        xsd = hints.options.get("xsd")
+        problems = schema_problems(path, Path(str(xsd))) if xsd else []
+        for record in super().extract(path, hints):
+            yield attrs.evolve(record, warnings=(*record.warnings, *problems)) if problems else record
 
     def builder(self, path: Path, hints: Hints, group: Sequence[Entry[Any]]) -> RecordBuilder:
         ((_where, item),) = group
@@ -150,15 +163,15 @@ class MdtoAdapter(XmlAdapter, RecordAdapter[Any]):
         omvang = text(_t(bestand, "omvang"))
         if omvang and not omvang.isdigit():
             b.warnings.append(f"{where}/omvang: {omvang!r} is not a size in bytes")
-        is_sha256 = algo.replace("-", "").replace("_", "").upper() == "SHA256"
+        algo = checksum_algorithm(algo)  # SHA-256, SHA256, sha256: one algorithm
         b.documents.append(
             Document(
                 organisation=b.organisation,
                 medium=b.medium,
                 key=str(key),
                 title=text(_t(bestand, "naam")),
-                sha256=value.lower() if value and is_sha256 else None,
-                integriteit=f"{algo.lower()}:{value}" if algo and value else None,
+                sha256=value.lower() if value and algo == "sha256" else None,
+                integriteit=f"{algo}:{value}" if algo and value else None,
                 source_location=text(_t(bestand, "URLBestand")) or where,
             )
         )
@@ -189,3 +202,39 @@ def _add_kenmerk(b: RecordBuilder, kenmerk: str, bron: str, where: str) -> None:
         b.identifier(kind, kenmerk, where)
         return
     b.identifier(IdentifierKind.EXTERN, f"mdto:{bron}/{kenmerk}", where)
+
+
+MAX_SCHEMA_PROBLEMS = 20
+
+
+@functools.lru_cache(maxsize=4)
+def _schema(xsd: Path) -> Any:
+    import xmlschema
+
+    return xmlschema.XMLSchema(str(xsd), defuse="always", allow="local")
+
+
+def schema_problems(path: Path, xsd: Path) -> list[str]:
+    """The MDTO file's violations of ``xsd`` as warnings ``schema: <element path>: <reason>``.
+
+    Without the ``xmlschema`` package, one warning that says how to get it; an unreadable XSD is
+    an error naming it (a configuration mistake, not a problem of the file).
+    """
+    try:
+        import xmlschema
+    except ImportError:
+        return ["schema: not validated against the MDTO XSD: install dossierlink[mdto] (xmlschema)"]
+    try:
+        schema = _schema(xsd.resolve())
+    except (OSError, xmlschema.XMLSchemaException) as exc:
+        raise AdapterError(path, f"the MDTO XSD {xsd} cannot be used: {exc}") from None
+    out: list[str] = []
+    resource = xmlschema.XMLResource(str(path), defuse="always", allow="local")
+    for err in schema.iter_errors(resource):
+        if len(out) == MAX_SCHEMA_PROBLEMS:
+            out.append(f"schema: more than {MAX_SCHEMA_PROBLEMS} violations; the rest left out")
+            break
+        where = (err.path or "/").replace(f"{{{MDTO_NS}}}", "")
+        reason = " ".join(str(err.reason or err.message).split())
+        out.append(f"schema: {where}: {reason}")
+    return out

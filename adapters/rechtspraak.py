@@ -1,14 +1,18 @@
 """Rechtspraak open data: ``open-rechtspraak`` XML (RDF metadata + uitspraak/conclusie) into Records.
 
-Only criminal cases (rechtsgebied Strafrecht) become Records. Any other rechtsgebied raises
-:class:`dossierlink.ingest.SkippedSource` ("not a criminal case"): the file is readable but holds
-nothing for the strafrechtketen, so ingest can record it as skipped with that message instead of
-silently ingesting nothing (see docs/formats/rechtspraak.md).
+Only criminal cases become Records. ``dcterms:subject`` (rechtsgebied) decides when present; many
+published documents carry none, and then the document's other signals decide (a parketnummer as
+zaaknummer, references to criminal law in ``dcterms:references`` or the text, a criminal
+``psi:procedure``, a criminal vindplaats such as NBSTRAF): :func:`criminal_signal`. Any other
+document raises :class:`dossierlink.ingest.SkippedSource` ("not a criminal case"): the file is
+readable but holds nothing for the strafrechtketen, so ingest records it as ignored with that
+reason (see docs/formats/rechtspraak.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,7 +31,9 @@ from dossierlink.ingest import (
 )
 from dossierlink.schema import Document, DocumentType, Event, EventKind, Medium, Record
 
-__all__ = ["RechtspraakOpenDataAdapter"]
+__all__ = ["RechtspraakOpenDataAdapter", "criminal_signal"]
+
+log = logging.getLogger(__name__)
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -37,6 +43,72 @@ ECLI_NS = "https://e-justice.europa.eu/ecli"
 _SPLIT = re.compile(r"\s*(?:[,;]|\s+en\s+)\s*")
 # Courts whose zaaknummer is their own roll number, not a parketnummer (Hoge Raad and its Parket).
 _OWN_NUMBER_COURTS = {"HR": "HR", "PHR": "HR"}
+
+# Criminal law in the BWB (wetten.overheid.nl) ids that dcterms:references carries, and by name.
+_CRIMINAL_BWB = {
+    "BWBR0001854": "Wetboek van Strafrecht",
+    "BWBR0001903": "Wetboek van Strafvordering",
+    "BWBR0001941": "Opiumwet",
+    "BWBR0006622": "Wegenverkeerswet 1994",
+    "BWBR0008804": "Wet wapens en munitie",
+    "BWBR0002063": "Wet op de economische delicten",
+}
+_CRIMINAL_LAW = re.compile(
+    r"\b(?:Wetboek van Strafrecht|Wetboek van Strafvordering|Opiumwet|Wegenverkeerswet|"
+    r"Wet wapens en munitie|Wet op de economische delicten|"
+    r"art(?:ikel|\.)?\s*\d+[a-z]?(?:\s*,?\s*(?:lid|eerste|tweede|derde)[^.;]{0,20})?\s+(?:Sr|Sv|WvSr|WvSv|WVW(?: 1994)?|Opw))\b",
+    re.IGNORECASE,
+)
+# Words only a criminal judgment uses about itself ("Strafkamer", "in de strafzaak tegen").
+_CRIMINAL_WORDS = re.compile(
+    r"\b(?:(?:economische |militaire )?strafkamer|strafzaak tegen|officier van justitie|politierechter)\b",
+    re.IGNORECASE,
+)
+# Procedures and vindplaatsen (law reports) that exist only in criminal law.
+_CRIMINAL_PROCEDURE = ("politierechter", "beklag", "ontneming", "strafzaak", "raadkamer", "herziening")
+_CRIMINAL_VINDPLAATS = ("NBSTRAF", "SR-UPDATES", "NBSR", "STRAFRECHT")
+
+
+def criminal_signal(desc: Any, body_text: str) -> str | None:
+    """Why a document without ``dcterms:subject`` is a criminal case, or None when nothing says so.
+
+    Checked in order of strength: a zaaknummer that is a parketnummer, a ``dcterms:references``
+    to criminal law, a criminal ``psi:procedure``, a criminal vindplaats, criminal law cited in
+    the text, words only a criminal judgment uses ("Strafkamer", "strafzaak tegen") — in the
+    first 20,000 characters of the text.
+    """
+    for zn_el in desc.iter(f"{{{PSI}}}zaaknummer"):
+        for raw in _SPLIT.split(text(zn_el.text) or ""):
+            try:
+                parse_parketnummer(raw)
+            except IdentifierError:
+                continue
+            return f"psi:zaaknummer {raw!r} is a parketnummer"
+    for ref in desc.iter(f"{{{DCTERMS}}}references"):
+        ident = " ".join(str(v) for v in ref.attrib.values())
+        for bwb, name in _CRIMINAL_BWB.items():
+            if bwb in ident:
+                return f"dcterms:references cites the {name}"
+        label = text(ref.text) or ""
+        if _CRIMINAL_LAW.search(label):
+            return f"dcterms:references cites {label!r}"
+    for proc in desc.iter(f"{{{PSI}}}procedure"):
+        value = f"{text(proc.text) or ''} {proc.get('resourceIdentifier') or ''}".lower()
+        hit = next((p for p in _CRIMINAL_PROCEDURE if p in value), None)
+        if hit:
+            return f"psi:procedure is {text(proc.text) or hit!r}"
+    for version in desc.iter(f"{{{DCTERMS}}}hasVersion"):
+        for li in version.iter(f"{{{RDF}}}li"):
+            value = (text(li.text) or "").upper()
+            if any(value.startswith(v) for v in _CRIMINAL_VINDPLAATS):
+                return f"vindplaats {text(li.text)!r}"
+    m = _CRIMINAL_LAW.search(body_text[:20000])
+    if m:
+        return f"the text cites {' '.join(m.group(0).split())!r}"
+    m = _CRIMINAL_WORDS.search(body_text[:20000])
+    if m:
+        return f"the text says {m.group(0)!r}"
+    return None
 
 
 class RechtspraakOpenDataAdapter(XmlAdapter):
@@ -63,13 +135,29 @@ class RechtspraakOpenDataAdapter(XmlAdapter):
             (text(s.text) or "", s.get("resourceIdentifier") or "")
             for s in desc.iter(f"{{{DCTERMS}}}subject")
         ]
-        if not any("strafrecht" in (t + " " + r).lower() for t, r in subjects):
-            shown = "; ".join(t for t, _ in subjects if t) or "(none)"
+        body = next((c for c in root if xml_local(c.tag) in ("uitspraak", "conclusie")), None)
+        body_text = " ".join("".join(body.itertext()).split()) if body is not None else ""
+        signal: str | None = None
+        if any("strafrecht" in (t + " " + r).lower() for t, r in subjects):
+            signal = "dcterms:subject"
+        elif subjects:
+            shown = "; ".join(t or r for t, r in subjects)
             raise SkippedSource(
                 path,
                 f"not a criminal case: rechtsgebied is {shown}; only Strafrecht becomes records",
                 f"{loc}/dcterms:subject",
             )
+        else:
+            signal = criminal_signal(desc, body_text)
+            if signal is None:
+                raise SkippedSource(
+                    path,
+                    "not a criminal case: no rechtsgebied (dcterms:subject) and nothing else says "
+                    "criminal (no parketnummer as zaaknummer, no criminal law cited, no criminal "
+                    "procedure or vindplaats)",
+                    f"{loc}/dcterms:subject",
+                )
+            log.info("%s: no rechtsgebied; criminal because %s", path.name, signal)
         b = RecordBuilder(path, hints, self.name, "rechtspraak", Medium.DIGITAL)
         ecli_raw = _text(desc, DCTERMS, "identifier")
         ecli = b.identifier(IdentifierKind.ECLI, ecli_raw, f"{loc}/dcterms:identifier")
@@ -84,8 +172,8 @@ class RechtspraakOpenDataAdapter(XmlAdapter):
             raise AdapterError(path, f"dcterms:date: {exc}", f"{loc}/dcterms:date") from None
         doc_kind = (_text(desc, DCTERMS, "type") or "Uitspraak").strip()
         procedure = _text(desc, PSI, "procedure")
-        body = next((c for c in root if xml_local(c.tag) in ("uitspraak", "conclusie")), None)
-        body_text = " ".join("".join(body.itertext()).split()) if body is not None else ""
+        if signal != "dcterms:subject":
+            b.warnings.append(f"{loc}: no rechtsgebied (dcterms:subject); read as criminal: {signal}")
         if body is None:
             b.warnings.append("/open-rechtspraak: no uitspraak or conclusie body (metadata only)")
 

@@ -240,6 +240,7 @@ ALLOWED: dict[str, frozenset[str]] = {
         {"identifiers", "schema", "privacy", "config", "reconcile", "store", "ingest", "paper", "api"}
     ),
     "__init__": frozenset({"_version", "api"}),
+    "pull": frozenset({"store"}),
 }
 
 

@@ -19,7 +19,7 @@ import click
 
 from dossierlink import __version__
 from dossierlink.api import DEFAULT_DB, Chain, adapters_claiming, iter_files, masked_divergence_dict
-from dossierlink.cli import demo, dossier, report, samples, sync
+from dossierlink.cli import demo, dossier, pull, report, samples, sync
 from dossierlink.cli.output import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -32,6 +32,7 @@ from dossierlink.cli.output import (
     json_option,
     show_error,
 )
+from dossierlink.ingest.options import parse_options
 from dossierlink.ingest.pipeline import TransientError
 from dossierlink.privacy import mask_bsns
 from dossierlink.store import StoreError
@@ -200,6 +201,13 @@ def init(ctx: click.Context, as_json: bool) -> None:
 )
 @click.option("--ocr", is_flag=True, help="OCR scans without a text layer (needs dossierlink[ocr]).")
 @click.option(
+    "--option",
+    "option_pairs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Adapter option, repeatable; a dotted key makes a table: --option rsin.002220647=om.",
+)
+@click.option(
     "--no-reconcile", is_flag=True, help="Only store; reconcile later with `dossierlink reconcile`."
 )
 @click.option(
@@ -219,6 +227,7 @@ def ingest(
     mapping: str | None,
     quarantine: str | None,
     ocr: bool,
+    option_pairs: tuple[str, ...],
     no_reconcile: bool,
     root: str | None,
     as_json: bool,
@@ -228,7 +237,12 @@ def ingest(
     Exits 2 when a file was rejected (it is named on stderr, and copied to --quarantine if given).
     """
     chain = chain_from(ctx)
-    options: dict[str, Any] = {}
+    try:
+        options: dict[str, Any] = parse_options(option_pairs)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--option") from exc
+    if "mapping" in options and adapter == "auto":
+        adapter = "mapping"
     if mapping:
         options["mapping"] = mapping
         if adapter == "auto":
@@ -237,10 +251,13 @@ def ingest(
         options["ocr"] = True
     show_bar = sys.stderr.isatty()
     rejected: list[str] = []
+    ignored: list[str] = []
 
     def progress(outcome: Any) -> None:
         if outcome.status == "quarantined":
             rejected.append(f"{outcome.path}: {outcome.reason}")
+        elif outcome.status == "ignored":
+            ignored.append(mask_bsns(f"{outcome.path}: {outcome.reason}"))
         if show_bar:
             bar.update(1)
 
@@ -258,6 +275,8 @@ def ingest(
             progress=progress,
             root=root,
         )
+    for line in ignored:
+        click.echo(f"ignored: {line}", err=True)
     for line in rejected:
         click.echo(f"rejected: {line}", err=True)
     if as_json:
@@ -475,7 +494,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{k:<18} {v}")
 
 
-for _module in (report, sync, samples, demo, dossier):
+for _module in (report, sync, samples, demo, dossier, pull):
     for _command in _module.commands:
         main.add_command(_command)
 

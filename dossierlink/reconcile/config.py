@@ -210,6 +210,15 @@ class ReconcileConfig:
     # handover_missing: days a receiver gets to register a case; "sender->receiver" or "*->receiver".
     terms: Mapping[str, int] = attrs.field(factory=lambda: {"politie->om": 14})
     default_term_days: int = 28
+    # Recorded events with a receiver that make the receiver expected to register the case
+    # within its term (handover_missing). Every handover the formats document is one, except an
+    # instroom (the receiver's own registration) and an advies (it answers the client's
+    # adviesaanvraag, itself an overdracht already expected of the reclassering).
+    handover_events: tuple[EventKind, ...] = (
+        EventKind.INZENDING,
+        EventKind.OVERDRACHT,
+        EventKind.DAGVAARDING,
+    )
     severities: Mapping[DivergenceKind, Severity] = attrs.field(factory=lambda: dict(DEFAULT_SEVERITIES))
     status_rules: tuple[StatusRule, ...] = DEFAULT_STATUS_RULES
     status_aliases: Mapping[str, tuple[str, ...]] = attrs.field(factory=lambda: dict(DEFAULT_STATUS_ALIASES))
@@ -335,6 +344,7 @@ _KNOWN = {
     "paper_dossiers",
     "internal_types",
     "terms",
+    "handover_events",
     "severities",
     "status_rules",
     "status_aliases",
@@ -489,6 +499,21 @@ class _Parser:
                     continue
                 terms[f"{sender.strip().lower()}->{receiver.strip().lower()}"] = days
             kw["terms"] = terms
+
+        if "handover_events" in data:
+            raw = data["handover_events"]
+            if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+                self.err(
+                    'reconcile.handover_events must be a list of event kinds, e.g. ["inzending", "dagvaarding"].'
+                )
+            else:
+                events: list[EventKind] = []
+                for x in raw:
+                    try:
+                        events.append(EventKind(x.strip().lower()))
+                    except ValueError:
+                        self.err(f"reconcile.handover_events: {x!r} is not an event kind.")
+                kw["handover_events"] = tuple(events)
 
         if "severities" in data and (tbl := self.table("severities", data["severities"])) is not None:
             sev = dict(base.severities)

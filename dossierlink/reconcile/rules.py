@@ -1035,16 +1035,19 @@ def identifier_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Diverge
         # The reference: the number the owner (the OM) names; else the one most organisations name.
         owner_numbers = sorted(p for p, orgs in holders.items() if owner in orgs)
         involved = sorted({o for x, y in conflicts for o in holders[x] | holders[y]})
+        # Who acts: every organisation holding a registration under the wrong number, also one
+        # that names the right number elsewhere (a court whose case system has a typo while its
+        # paper file is filed under the OM's number still has the typo to correct).
         for x, y in sorted(conflicts):
             if len(owner_numbers) == 1 and owner_numbers[0] in (x, y):
                 right = owner_numbers[0]
                 wrong = y if right == x else x
-                actors = sorted(holders[wrong] - holders[right])
+                actors = sorted(holders[wrong])
             else:
                 cx, cy = len(holders[x]), len(holders[y])
                 if cx != cy:
                     right, wrong = (x, y) if cx > cy else (y, x)
-                    actors = sorted(holders[wrong] - holders[right])
+                    actors = sorted(holders[wrong])
                 else:
                     right, wrong, actors = x, y, [owner]
             for actor in actors:
@@ -1209,7 +1212,7 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
 def handover_missing(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]:
     """A handover was recorded; the receiver has no record after the agreed term."""
     first: dict[tuple[str, str], tuple[Event, str]] = {}
-    handovers = _HANDOVER_KINDS
+    handovers = ctx.config.handover_events  # inzending, overdracht, dagvaarding by default
     for org, ev in ctx.events:
         if ev.kind not in handovers or not ev.receiver:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from dossierlink.store.tables import DIVERGENCES, DOSSIERS, TABLES
+from dossierlink.store.tables import DIVERGENCES, DOSSIERS, PULL_CURSORS, TABLES
 
 __all__ = ["migrations"]
 
@@ -35,3 +35,9 @@ def m002_counting_indexes(db: Database) -> None:
             if index in wanted
         )
     )
+
+
+@migrations()
+def m003_pull_cursors(db: Database) -> None:
+    """The pull connectors' cursors (dossierlink.pull), for stores made before the table existed."""
+    db.executescript("".join(f"{statement};\n" for statement in PULL_CURSORS.create_statements()))

@@ -21,6 +21,7 @@ __all__ = [
     "INVENTORY",
     "MERGES",
     "PERSONS",
+    "PULL_CURSORS",
     "RECORDS",
     "RUNS",
     "SOURCES",
@@ -281,6 +282,16 @@ DISCLOSURES = Table(
     ),
 )
 
+# Where each pull connector stopped (dossierlink.pull): the next run fetches only what changed.
+PULL_CURSORS = Table(
+    "pull_cursors",
+    (
+        ("source", "TEXT PRIMARY KEY"),
+        ("value", "TEXT NOT NULL"),
+        ("updated_at", "TEXT NOT NULL"),
+    ),
+)
+
 TABLES: tuple[Table, ...] = (
     SOURCES,
     DOSSIERS,
@@ -295,4 +306,5 @@ TABLES: tuple[Table, ...] = (
     RUNS,
     MERGES,
     DISCLOSURES,
+    PULL_CURSORS,
 )

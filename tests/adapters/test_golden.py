@@ -35,6 +35,9 @@ CASES: list[tuple[str, str, Path, dict[str, Any]]] = [
     ("reclassering", "reclassering", REPO / "samples/exports/reclassering/adviezen.json", {}),
     ("dji", "dji", REPO / "samples/exports/dji/detenties.csv", {}),
     ("mdto", "mdto", DATA / "mdto-strafdossier.xml", {"organisation": "om"}),
+    ("topx-dossier", "topx", DATA / "topx/dossier.metadata", {"organisation": "om"}),
+    ("topx-record", "topx", DATA / "topx/record-pv.metadata", {"organisation": "om"}),
+    ("topx-bestand", "topx", DATA / "topx/bestand-pv.pdf.metadata", {"organisation": "om"}),
     (
         "mapping",
         "mapping",
