@@ -20,16 +20,20 @@ import attrs
 
 from dossierlink.ingest.pipeline import FileOutcome, IngestOptions, ingest_file
 from dossierlink.privacy import Pseudonymiser, load_key
-from dossierlink.schema import Divergence, Identifier, Medium, Record
+from dossierlink.reconcile.persons import PersonMatch, compare_persons
+from dossierlink.schema import Divergence, Identifier, Medium, Person, Record
 from dossierlink.store import Store, utcnow
 
 __all__ = [
     "Chain",
     "DossierDetail",
     "IngestSummary",
+    "Person",
+    "PersonMatch",
     "ReconcileSummary",
     "VerifyResult",
     "adapters_claiming",
+    "compare_persons",
     "iter_files",
     "masked_divergence_dict",
     "open",
