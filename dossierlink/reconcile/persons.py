@@ -31,6 +31,7 @@ __all__ = [
     "estimate_person_weights",
     "fold",
     "name_frequencies",
+    "name_slip",
     "names_swapped",
     "person_differences",
     "same_person",
@@ -574,6 +575,28 @@ def names_swapped(a: Person, b: Person) -> bool:
         return False
     x1, x2 = _crossed_levels(an, bn)
     return x1 <= G_TYPO and x2 <= G_TYPO
+
+
+def name_slip(reference: Person, other: Person) -> tuple[str, tuple[str, ...]] | None:
+    """What went wrong in ``other``'s name, when it is a slip: ("swapped", fields) or ("typo", fields).
+
+    "swapped": given name and surname the other way round; "typo": the differing name fields
+    (``achternaam``, ``voornamen``) each one keyboard or OCR slip from the reference. None when a
+    name field really differs (another name) or the names agree.
+    """
+    if names_swapped(reference, other):
+        return "swapped", ("voornamen", "achternaam")
+    ra, rb = split_name(reference), split_name(other)
+    fields: list[str] = []
+    if ra.surname and rb.surname and ra.full_surname != rb.full_surname:
+        if _surname_level(ra, rb) != S_TYPO:
+            return None
+        fields.append("achternaam")
+    if ra.given and rb.given and ra.given[0] != rb.given[0]:
+        if _name_level(ra.given[0], rb.given[0]) != G_TYPO:
+            return None
+        fields.append("voornamen")
+    return ("typo", tuple(fields)) if fields else None
 
 
 def _crossed_levels(an: NameParts, bn: NameParts) -> tuple[int, int]:
