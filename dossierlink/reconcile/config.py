@@ -232,8 +232,9 @@ class PersonWeights:
     date: tuple[tuple[float, float], ...] = _DEFAULT_PERSON_MU["date"]
     surname_frequencies: Mapping[str, float] = attrs.field(factory=dict)
     given_frequencies: Mapping[str, float] = attrs.field(factory=dict)
-    # Share of candidate pairs that are one person (the prior; EM estimates it).
-    prior: float = 0.1
+    # Share of candidate pairs that are one person (the prior; EM estimates it). The default makes
+    # ``threshold_for(0.9)`` the default ``person_threshold`` of 13 bits.
+    prior: float = 0.0011
     # Bits for given name and surname found the other way round (beside their own levels).
     swapped: float = -1.0
     # Bits for an equal SKN or valid BSN, and for a different one (two valid numbers that differ
@@ -321,6 +322,11 @@ class ReconcileConfig:
     )
     # The m/u probabilities and name frequencies (defaults, or estimated from a store).
     person_weights: PersonWeights = DEFAULT_PERSON_WEIGHTS
+    # Estimate the weights from the store's own registrations (EM) before reconciling; a store too
+    # small to learn from keeps the defaults. The threshold then follows the estimated prior: a
+    # pair is one person at a posterior match probability of ``person_match_probability``.
+    estimate_person_weights: bool = False
+    person_match_probability: float = 0.9
     # Organisations beyond the built-in ones, code -> display name.
     extra_organisations: Mapping[str, str] = attrs.field(factory=dict)
     # missing_digital only for holders whose digital case file is here: a digital record with a
@@ -407,6 +413,8 @@ _SCALARS: dict[str, type] = {
     "title_threshold": float,
     "person_threshold": float,
     "common_surname_extra": float,
+    "estimate_person_weights": bool,
+    "person_match_probability": float,
     "require_digital_record": bool,
     "metadata_include_paper": bool,
 }
@@ -518,6 +526,9 @@ class _Parser:
                 and not 0 <= value <= 1
             ):
                 self.err(f"reconcile.{key} must lie between 0 and 1, not {value!r}.")
+                continue
+            if key == "person_match_probability" and not 0.5 <= value < 1:
+                self.err(f"reconcile.{key} must lie between 0.5 and 1 (exclusive), not {value!r}.")
                 continue
             if key == "default_term_days" and value < 0:
                 self.err(f"reconcile.{key} must be zero or more days, not {value!r}.")
