@@ -329,6 +329,7 @@ def _surname_level(a: NameParts, b: NameParts) -> int:
     return S_DIFFERENT
 
 
+@functools.lru_cache(maxsize=262144)
 def _name_level(x: str, y: str) -> int:
     """Two written-out given names (or a given name and a surname, for swaps)."""
     if x == y:
@@ -447,6 +448,12 @@ _DATE_REASONS = (
 _MISSING_REASONS = {"s": "achternaam ontbreekt", "g": "voornaam ontbreekt", "d": "geboortedatum ontbreekt"}
 
 
+# Reason codes by level (index -1, a missing value, is the last entry).
+_S_CODES = tuple(f"s{i}" for i in (*range(6), MISSING))
+_G_CODES = tuple(f"g{i}" for i in (*range(6), MISSING))
+_D_CODES = tuple(f"d{i}" for i in (*range(5 + 1), MISSING))
+
+
 def _evaluate(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> tuple[float, float, tuple[str, ...]]:
     """(score, threshold, reason codes): the decision without building the Dutch reasons."""
     w = config.person_weights
@@ -476,7 +483,14 @@ def _evaluate(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> tuple[floa
         gl = _given_level(an, bn)
     name_bits = _name_bits(an, bn, sl, gl, config)
     swapped = False
-    if (sl >= S_FUZZY or gl == G_DIFFERENT) and an.given and bn.given and an.surname and bn.surname:
+    if (
+        (sl >= S_FUZZY or gl == G_DIFFERENT)
+        and an.given
+        and bn.given
+        and an.surname
+        and bn.surname
+        and _may_be_crossed(an, bn)
+    ):
         # Given name and surname the other way round at one source: "Clarke Ryan" / "Ryan Clarke".
         x1, x2 = _crossed_levels(an, bn)
         if x1 <= G_TYPO and x2 <= G_TYPO:
@@ -485,14 +499,14 @@ def _evaluate(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> tuple[floa
             if crossed > name_bits:
                 sl, gl, name_bits, swapped = crossed_s, x2, crossed, True
     score += name_bits
-    codes.append(f"s{sl}")
-    codes.append(f"g{gl}")
+    codes.append(_S_CODES[sl])
+    codes.append(_G_CODES[gl])
     if swapped:
         codes.append("swap")
     dl = _date_level(a, b)
     if dl != MISSING:
         score += w.date_bits[dl]
-    codes.append(f"d{dl}")
+    codes.append(_D_CODES[dl])
     threshold = config.person_threshold
     if config.common_surname_extra:
         common_surnames = config.common_surnames
@@ -597,6 +611,12 @@ def name_slip(reference: Person, other: Person) -> tuple[str, tuple[str, ...]] |
             return None
         fields.append("voornamen")
     return ("typo", tuple(fields)) if fields else None
+
+
+def _may_be_crossed(an: NameParts, bn: NameParts) -> bool:
+    """A quick test before :func:`_crossed_levels`: a crossed pair shares its first letter."""
+    ga, gb = an.given[0][0], bn.given[0][0]
+    return ga in (bn.surname[0], bn.particles[:1]) or gb in (an.surname[0], an.particles[:1])
 
 
 def _crossed_levels(an: NameParts, bn: NameParts) -> tuple[int, int]:
