@@ -494,10 +494,17 @@ def _evaluate(a: _Prepared, b: _Prepared, config: ReconcileConfig) -> tuple[floa
         # Given name and surname the other way round at one source: "Clarke Ryan" / "Ryan Clarke".
         x1, x2 = _crossed_levels(an, bn)
         if x1 <= G_TYPO and x2 <= G_TYPO:
-            crossed_s = S_EXACT if x1 == G_EXACT else S_TYPO
-            crossed = _name_bits(an, bn, crossed_s, x2, config) + w.swapped
+            # Either crossed agreement may stand for the surname: take the reading that weighs
+            # more (without name frequencies, which belong to a name in its own field), so the
+            # verdict does not depend on which registration comes first.
+            sbits, gbits = w.surname_bits, w.given_bits
+            crossed_s, crossed_g = max(
+                ((S_EXACT if x == G_EXACT else S_TYPO, y) for x, y in ((x1, x2), (x2, x1))),
+                key=lambda lv: (sbits[lv[0]] + gbits[lv[1]], -lv[0]),
+            )
+            crossed = sbits[crossed_s] + gbits[crossed_g] + w.swapped
             if crossed > name_bits:
-                sl, gl, name_bits, swapped = crossed_s, x2, crossed, True
+                sl, gl, name_bits, swapped = crossed_s, crossed_g, crossed, True
     score += name_bits
     codes.append(_S_CODES[sl])
     codes.append(_G_CODES[gl])
@@ -541,7 +548,7 @@ def _name_bits(an: NameParts, bn: NameParts, sl: int, gl: int, config: Reconcile
             key = an.full_surname
             if w.surname_agreement is not None:
                 bits += _frequency_bits(w.surname_frequencies, w.surname_agreement, key, w.min_frequency)
-            elif an.sort_surname in config.common_surnames:
+            elif an.sort_surname in config.common_surnames or bn.sort_surname in config.common_surnames:
                 bits += math.log2(w.surname[S_EXACT][1] / _COMMON_SURNAME_FREQUENCY)
     if gl != MISSING:
         bits += w.given_bits[gl]
