@@ -45,7 +45,14 @@ from dossierlink.reconcile.match import (
     fingerprint_similarity,
     types_compatible,
 )
-from dossierlink.reconcile.persons import PersonCluster, fold, name_slip, person_differences, split_name
+from dossierlink.reconcile.persons import (
+    PersonCluster,
+    fold,
+    name_slip,
+    names_swapped,
+    person_differences,
+    split_name,
+)
 from dossierlink.reconcile.view import DossierView
 from dossierlink.schema import (
     Divergence,
@@ -1150,6 +1157,13 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
             )
         keys.sort()
         order = [k[-1] for k in keys]
+        # A registration with given name and surname swapped against every other organisation's
+        # (two or more) is the odd one out, not the reference, even at the police.
+        top = members[order[0]]
+        rest = {members[i].organisation: members[i].person for i in order[1:]}
+        rest.pop(top.organisation, None)
+        if len(rest) >= 2 and all(names_swapped(top.person, p) for p in rest.values()):
+            order = order[1:] + order[:1]
         ref = members[order[0]]
         # A cluster's subject counts the clusters before it with the same base: the bases are
         # made only once a cluster reports something (most dossiers report nothing).

@@ -116,6 +116,22 @@ def test_the_courts_swapped_registration_is_a_person_conflict_that_names_the_swa
     assert "voornaam en achternaam verwisseld (Clarke Ryan)" in divs[0].message
 
 
+def test_the_polices_swapped_registration_is_named_although_the_police_is_the_reference(chain):
+    def change(r: dict[str, Record]) -> None:
+        right = chain.suspect(skn=None, voornamen="Ryan", tussenvoegsel=None, achternaam="Clarke")
+        for key in ("om", "rechtspraak", "reclassering"):
+            r[key] = attrs.evolve(r[key], persons=(right,))
+        r["politie"] = attrs.evolve(
+            r["politie"],
+            persons=(chain.suspect(skn=None, voornamen="Clarke", tussenvoegsel=None, achternaam="Ryan"),),
+        )
+
+    divs = chain.run(chain.records(change))
+    assert [(d.kind, d.organisation) for d in divs] == [(K.PERSON_CONFLICT, "politie")]
+    assert divs[0].details["finding"] == "voornaam en achternaam verwisseld bij Politie"
+    assert divs[0].details["reference_organisation"] == "om"
+
+
 def test_the_reclasserings_typo_in_a_short_first_name_is_named_as_a_typo(chain):
     def change(r: dict[str, Record]) -> None:
         for key in ("politie", "om", "rechtspraak"):
