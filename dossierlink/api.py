@@ -20,16 +20,20 @@ import attrs
 
 from dossierlink.ingest.pipeline import FileOutcome, IngestOptions, ingest_file
 from dossierlink.privacy import Pseudonymiser, load_key
-from dossierlink.schema import Divergence, Identifier, Medium, Record
+from dossierlink.reconcile.persons import PersonMatch, compare_persons
+from dossierlink.schema import Divergence, Identifier, Medium, Person, Record
 from dossierlink.store import Store, utcnow
 
 __all__ = [
     "Chain",
     "DossierDetail",
     "IngestSummary",
+    "Person",
+    "PersonMatch",
     "ReconcileSummary",
     "VerifyResult",
     "adapters_claiming",
+    "compare_persons",
     "iter_files",
     "masked_divergence_dict",
     "open",
@@ -294,14 +298,33 @@ class Chain:
 
     def reconcile_config(self) -> Any:
         if self._reconcile_config is None:
-            from dossierlink.reconcile import ReconcileConfig
-
-            errors: list[str] = []
-            cfg = ReconcileConfig.from_mapping(self.section("reconcile"), errors)
-            if errors:
-                raise ValueError("The [reconcile] configuration is wrong: " + " ".join(errors))
+            cfg = self._configured_reconcile_config()
+            if cfg.estimate_person_weights:
+                cfg = self.with_estimated_person_weights(cfg)
             self._reconcile_config = cfg
         return self._reconcile_config
+
+    def _configured_reconcile_config(self) -> Any:
+        from dossierlink.reconcile import ReconcileConfig
+
+        errors: list[str] = []
+        cfg = ReconcileConfig.from_mapping(self.section("reconcile"), errors)
+        if errors:
+            raise ValueError("The [reconcile] configuration is wrong: " + " ".join(errors))
+        return cfg
+
+    def with_estimated_person_weights(self, cfg: Any = None) -> Any:
+        """``cfg`` (default: the ``[reconcile]`` configuration) with person weights learnt from this store.
+
+        Name frequencies and EM-estimated m/u probabilities over candidate pairs within and across
+        dossiers; the threshold follows the estimated prior at ``person_match_probability``.
+        """
+        from dossierlink.store.person_weights import estimate_from_store
+
+        base = cfg if cfg is not None else self._configured_reconcile_config()
+        weights = estimate_from_store(self.store, base)
+        threshold = weights.threshold_for(base.person_match_probability)
+        return attrs.evolve(base, person_weights=weights, person_threshold=threshold)
 
     def reconcile(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -189,6 +190,86 @@ _DEFAULT_COMMON_SURNAMES = (
 )  # fmt: skip
 
 
+# Fellegi-Sunter evidence for person matching: per field, per agreement level, (m, u) = how often
+# the level occurs between two registrations of one person (m) and of two different persons who
+# came up as candidates (u). The weight of a level is log2(m / u) bits. These defaults are priors
+# for Dutch chain registrations; ``estimate_person_weights`` re-estimates them by EM from a store.
+PERSON_LEVELS: dict[str, tuple[str, ...]] = {
+    "surname": ("exact", "particles", "typo", "fuzzy", "part", "different"),
+    "given": ("exact", "alias", "typo", "fuzzy", "initials", "different"),
+    "date": ("exact", "transposed", "typo", "one_part", "two_edits", "different"),
+}
+_DEFAULT_PERSON_MU: dict[str, tuple[tuple[float, float], ...]] = {
+    # exact, particles (van der / van den), typo (one keyboard/OCR edit), fuzzy (Jaro-Winkler),
+    # part (one part of a double or married name), different
+    "surname": ((0.88, 0.0015), (0.02, 0.001), (0.04, 0.002), (0.02, 0.01), (0.02, 0.003), (0.02, 0.9825)),
+    # exact, alias (roepnaam, another of the voornamen), typo, fuzzy, initials only, different
+    "given": ((0.80, 0.01), (0.06, 0.002), (0.03, 0.002), (0.02, 0.01), (0.08, 0.08), (0.01, 0.896)),
+    # exact, day and month transposed, one digit typed wrong, one part differs, two digits typed
+    # wrong (two parts), different
+    "date": ((0.90, 0.003), (0.01, 0.0002), (0.03, 0.001), (0.03, 0.02), (0.01, 0.005), (0.02, 0.9708)),
+}
+
+
+def _bits(mu: tuple[tuple[float, float], ...]) -> tuple[float, ...]:
+    return tuple(math.log2(max(m, 1e-9) / max(u, 1e-9)) for m, u in mu)
+
+
+@attrs.frozen
+class PersonWeights:
+    """The m/u probabilities of person matching, and the name frequencies that adjust them.
+
+    ``surname``, ``given`` and ``date`` hold one (m, u) per level of ``PERSON_LEVELS``; a missing
+    value weighs nothing. An exact name agreement weighs log2(m / f) with f the name's frequency
+    (``surname_frequencies`` keyed by the folded surname without spaces, ``given_frequencies`` by
+    the folded first given name), relative to how often two random names agree (the sum of the
+    squared frequencies), as Splink's term-frequency adjustment does: a rare name weighs more than
+    the level's own log2(m / u), a common one less. A name not in the table weighs log2(m / u).
+    """
+
+    surname: tuple[tuple[float, float], ...] = _DEFAULT_PERSON_MU["surname"]
+    given: tuple[tuple[float, float], ...] = _DEFAULT_PERSON_MU["given"]
+    date: tuple[tuple[float, float], ...] = _DEFAULT_PERSON_MU["date"]
+    surname_frequencies: Mapping[str, float] = attrs.field(factory=dict)
+    given_frequencies: Mapping[str, float] = attrs.field(factory=dict)
+    # Share of candidate pairs that are one person (the prior; EM estimates it). The default makes
+    # ``threshold_for(0.9)`` the default ``person_threshold`` of 13 bits.
+    prior: float = 0.0011
+    # Bits for given name and surname found the other way round (beside their own levels).
+    swapped: float = -1.0
+    # Bits for an equal SKN or valid BSN, and for a different one (two valid numbers that differ
+    # are two people: a typo in a BSN fails the elfproef and then does not count).
+    identity_number: float = 10.0
+    identity_number_mismatch: float = -25.0
+    # Lowest frequency an exact name agreement is credited with (one in ten thousand).
+    min_frequency: float = 0.0001
+    surname_bits: tuple[float, ...] = attrs.field(init=False, eq=False, repr=False)
+    given_bits: tuple[float, ...] = attrs.field(init=False, eq=False, repr=False)
+    date_bits: tuple[float, ...] = attrs.field(init=False, eq=False, repr=False)
+    # How often two random registrations agree on a name: sum of squared frequencies (or None).
+    surname_agreement: float | None = attrs.field(init=False, eq=False, repr=False)
+    given_agreement: float | None = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("surname", "given", "date"):
+            mu = getattr(self, name)
+            if len(mu) != len(PERSON_LEVELS[name]):
+                raise ValueError(f"person weights: {name} needs {len(PERSON_LEVELS[name])} (m, u) pairs")
+            object.__setattr__(self, f"{name}_bits", _bits(mu))
+        for name in ("surname", "given"):
+            table: Mapping[str, float] = getattr(self, f"{name}_frequencies")
+            agreement = sum(f * f for f in table.values()) if table else None
+            object.__setattr__(self, f"{name}_agreement", agreement)
+
+    def threshold_for(self, probability: float) -> float:
+        """Bits of evidence needed for a match probability of at least ``probability`` given the prior."""
+        prior = min(max(self.prior, 1e-9), 1 - 1e-9)
+        return math.log2((1 - prior) / prior) + math.log2(probability / (1 - probability))
+
+
+DEFAULT_PERSON_WEIGHTS = PersonWeights()
+
+
 def _duration_key(sender: str, receiver: str) -> str:
     return f"{sender}->{receiver}"
 
@@ -241,12 +322,20 @@ class ReconcileConfig:
     containment_threshold: float = 0.95
     # Share of content words two titles must have in common (typos tolerated); below, they conflict.
     title_threshold: float = 0.5
-    # Person matching: score needed, and the extra score a common surname needs.
-    person_threshold: float = 8.0
-    common_surname_extra: float = 1.0
+    # Person matching: bits of evidence (Fellegi-Sunter match weight without the prior) needed for
+    # one person, and extra bits when the surname is common (beside its frequency in the weights).
+    person_threshold: float = 13.0
+    common_surname_extra: float = 0.0
     common_surnames: frozenset[str] = attrs.field(
         factory=lambda: frozenset(_DEFAULT_COMMON_SURNAMES), converter=frozenset
     )
+    # The m/u probabilities and name frequencies (defaults, or estimated from a store).
+    person_weights: PersonWeights = DEFAULT_PERSON_WEIGHTS
+    # Estimate the weights from the store's own registrations (EM) before reconciling; a store too
+    # small to learn from keeps the defaults. The threshold then follows the estimated prior: a
+    # pair is one person at a posterior match probability of ``person_match_probability``.
+    estimate_person_weights: bool = False
+    person_match_probability: float = 0.9
     # Organisations beyond the built-in ones, code -> display name.
     extra_organisations: Mapping[str, str] = attrs.field(factory=dict)
     # missing_digital only for holders whose digital case file is here: a digital record with a
@@ -333,6 +422,8 @@ _SCALARS: dict[str, type] = {
     "title_threshold": float,
     "person_threshold": float,
     "common_surname_extra": float,
+    "estimate_person_weights": bool,
+    "person_match_probability": float,
     "require_digital_record": bool,
     "metadata_include_paper": bool,
 }
@@ -445,6 +536,9 @@ class _Parser:
                 and not 0 <= value <= 1
             ):
                 self.err(f"reconcile.{key} must lie between 0 and 1, not {value!r}.")
+                continue
+            if key == "person_match_probability" and not 0.5 <= value < 1:
+                self.err(f"reconcile.{key} must lie between 0.5 and 1 (exclusive), not {value!r}.")
                 continue
             if key == "default_term_days" and value < 0:
                 self.err(f"reconcile.{key} must be zero or more days, not {value!r}.")

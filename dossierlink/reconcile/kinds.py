@@ -367,6 +367,20 @@ KINDS: tuple[KindSpec, ...] = (
                 "De {role} {name} staat bij {org} met een andere {fields} dan bij {reference}.",
                 "The {role} {name} is recorded at {org} with another {fields} than at {reference}.",
             ),
+            # The registration is recognised as the same party, with a named slip in its name.
+            "message.swapped": Text(
+                "De {role} {name} staat bij {org} met voornaam en achternaam verwisseld ({found_name}).",
+                "The {role} {name} is recorded at {org} with given name and surname swapped ({found_name}).",
+            ),
+            "message.typo": Text(
+                "De {role} {name} staat bij {org} met een tikfout in de {fields} ({found_name}).",
+                "The {role} {name} is recorded at {org} with a typo in the {fields} ({found_name}).",
+            ),
+            "finding.swapped": Text(
+                "voornaam en achternaam verwisseld bij {org}",
+                "given name and surname swapped at {org}",
+            ),
+            "finding.typo": Text("tikfout in de {fields} bij {org}", "typo in the {fields} at {org}"),
             "why": Text(
                 "{reference} is de bron voor persoonsgegevens; {org} wijkt daarvan af.",
                 "{reference} is the source of personal data; {org} deviates from it.",

@@ -45,7 +45,14 @@ from dossierlink.reconcile.match import (
     fingerprint_similarity,
     types_compatible,
 )
-from dossierlink.reconcile.persons import PersonCluster, fold, person_differences, split_name
+from dossierlink.reconcile.persons import (
+    PersonCluster,
+    fold,
+    name_slip,
+    names_swapped,
+    person_differences,
+    split_name,
+)
 from dossierlink.reconcile.view import DossierView
 from dossierlink.schema import (
     Divergence,
@@ -1153,6 +1160,13 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
             )
         keys.sort()
         order = [k[-1] for k in keys]
+        # A registration with given name and surname swapped against every other organisation's
+        # (two or more) is the odd one out, not the reference, even at the police.
+        top = members[order[0]]
+        rest = {members[i].organisation: members[i].person for i in order[1:]}
+        rest.pop(top.organisation, None)
+        if len(rest) >= 2 and all(names_swapped(top.person, p) for p in rest.values()):
+            order = order[1:] + order[:1]
         ref = members[order[0]]
         # A cluster's subject counts the clusters before it with the same base: the bases are
         # made only once a cluster reports something (most dossiers report nothing).
@@ -1179,6 +1193,20 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 pending.clear()
                 assert subject is not None
             fields = ", ".join(diffs)
+            # A swapped or misspelled name (and nothing else differing) is named as such.
+            slip = name_slip(rp, op) if "achternaam" in diffs or "voornamen" in diffs else None
+            if slip is not None and set(diffs) != set(slip[1]):
+                slip = None
+            extra: dict[str, object] = {}
+            swapped = slip is not None and slip[0] == "swapped"
+            if slip is not None:
+                slip_fields = " en ".join(slip[1])
+                extra["finding"] = say(
+                    K.PERSON_CONFLICT,
+                    "finding.swapped" if swapped else "finding.typo",
+                    fields=slip_fields,
+                    org=ctx.name(other.organisation),
+                )
             yield ctx.divergence(
                 K.PERSON_CONFLICT,
                 other.organisation,
@@ -1187,11 +1215,12 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                 found="; ".join(f"{k} {v[1]}" for k, v in diffs.items()),
                 message=say(
                     K.PERSON_CONFLICT,
-                    "message",
+                    "message" if slip is None else "message.swapped" if swapped else "message.typo",
                     role=ref.person.role.value,
                     name=ref.person.display_name,
                     org=ctx.name(other.organisation),
-                    fields=fields,
+                    fields=fields if slip is None else slip_fields,
+                    found_name=op.display_name,
                     reference=ctx.name(ref.organisation),
                 ),
                 why=say(
@@ -1205,6 +1234,7 @@ def person_conflict(view: DossierView, ctx: RuleContext) -> Iterator[Divergence]
                     "fields": {k: {"expected": v[0], "found": v[1]} for k, v in diffs.items()},
                     "reference_organisation": ref.organisation,
                     "match_evidence": list(cluster.evidence),
+                    **extra,
                 },
             )
 
