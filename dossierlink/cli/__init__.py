@@ -21,6 +21,7 @@ import click
 from dossierlink import __version__
 from dossierlink.api import DEFAULT_DB, Chain, adapters_claiming, iter_files, masked_divergence_dict
 from dossierlink.cli import demo, dossier, report, samples, sync
+from dossierlink.cli import serve as serve_commands
 from dossierlink.privacy import mask_bsns
 from dossierlink.store import StoreError
 
@@ -379,7 +380,7 @@ def stats(ctx: click.Context) -> None:
         click.echo(f"{k:<18} {v}")
 
 
-for _module in (report, sync, samples, demo, dossier):
+for _module in (report, sync, samples, demo, dossier, serve_commands):
     for _command in _module.commands:
         main.add_command(_command)
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from dossierlink.store.tables import DIVERGENCES, DOSSIERS, TABLES
+from dossierlink.store.tables import (
+    API_TOKENS,
+    DIVERGENCES,
+    DOSSIERS,
+    LOGIN_ATTEMPTS,
+    TABLES,
+    USERS,
+    WEB_ACTIONS,
+    WEB_SESSIONS,
+)
 
 __all__ = ["migrations"]
 
@@ -33,5 +42,17 @@ def m002_counting_indexes(db: Database) -> None:
             for table in (DIVERGENCES, DOSSIERS)
             for index, on in table.indexes
             if index in wanted
+        )
+    )
+
+
+@migrations()
+def m003_accounts(db: Database) -> None:
+    """`dossierlink serve`: users, API tokens, sessions, login attempts and the web action history."""
+    db.executescript(
+        "".join(
+            f"{statement};\n"
+            for table in (USERS, API_TOKENS, WEB_SESSIONS, LOGIN_ATTEMPTS, WEB_ACTIONS)
+            for statement in table.create_statements()
         )
     )
