@@ -11,8 +11,8 @@ from starlette.responses import JSONResponse, Response
 
 from dossierlink.report.privacy import mask_divergence
 from dossierlink.store.accounts import AccountError
-from dossierlink.web.app import WebApp
 from dossierlink.web.auth import Principal, check_csrf
+from dossierlink.web.context import WebApp
 from dossierlink.web.openapi import OPENAPI
 from dossierlink.web.queries import FilterError, WorkFilter, dossier_labels, report_rows, work_page
 

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import attrs
-import jinja2
-from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dossierlink.api import Chain
-from dossierlink.report.messages import kind_label, severity_label
-from dossierlink.web.auth import LANG_COOKIE, Principal, principal_from_request
-from dossierlink.web.i18n import LANGS, ui
+from dossierlink.web.context import HERE, WebApp, lang_of, make_templates
+from dossierlink.web.i18n import ui
 from dossierlink.web.settings import ServeSettings, load_secret
 
-__all__ = ["WebApp", "create_app"]
+__all__ = ["SecurityHeaders", "create_app"]
 
-HERE = Path(__file__).parent
 
 # No inline script anywhere (there is no script at all); styles from our own file; inline SVG charts.
 CSP = (
@@ -67,59 +61,6 @@ class SecurityHeaders:
         await self.app(scope, receive, wrapped)
 
 
-@attrs.define
-class WebApp:
-    """What every handler needs: the store (one connection per thread), settings, key, templates."""
-
-    db_path: Path
-    config: Any
-    settings: ServeSettings
-    secret: bytes
-    templates: jinja2.Environment
-    _local: threading.local = attrs.field(factory=threading.local)
-
-    def chain(self) -> Chain:
-        chain: Chain | None = getattr(self._local, "chain", None)
-        if chain is None:
-            chain = Chain(self.db_path, config=self.config, create=False)
-            self._local.chain = chain
-        return chain
-
-    def principal(self, request: Request, *, api: bool = False) -> Principal | None:
-        return principal_from_request(request, self.chain(), self.settings, self.secret, api=api)
-
-    def render(self, request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
-        lang = lang_of(request)
-        html = self.templates.get_template(template).render(
-            request=request,
-            lang=lang,
-            other_lang="en" if lang == "nl" else "nl",
-            _=lambda key: ui(lang, key),
-            kind_label=lambda kind: kind_label(lang, kind),
-            severity_label=lambda sev: severity_label(lang, sev),
-            svg=Markup,  # charts are built by report.render_html, which escapes every value
-            **context,
-        )
-        return HTMLResponse(html, status_code=status_code)
-
-    def secure(self, request: Request) -> bool:
-        return self.settings.secure_cookies or request.url.scheme == "https"
-
-
-def lang_of(request: Request) -> str:
-    lang = request.cookies.get(LANG_COOKIE, "nl")
-    return lang if lang in LANGS else "nl"
-
-
-def _templates() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env
-
-
 def create_app(
     db_path: str | Path, *, config: Any = None, settings: ServeSettings | None = None
 ) -> Starlette:
@@ -132,7 +73,7 @@ def create_app(
         sections = getattr(config, "sections", None) or {}
         settings = ServeSettings.from_mapping(sections.get("serve", {}), getattr(config, "base_dir", None))
     secret_path = settings.secret_file or path.with_name(path.name + ".serve-secret")
-    web = WebApp(path, config, settings, load_secret(secret_path), _templates())
+    web = WebApp(path, config, settings, load_secret(secret_path), make_templates())
 
     def bind(handler: Callable[..., Any]) -> Callable[[Request], Any]:
         # The body is read here, on the event loop; the handler (SQLite, templates) runs in a

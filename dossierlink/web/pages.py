@@ -20,7 +20,6 @@ from dossierlink.report.render_csv import neutralise
 from dossierlink.report.render_html import chart_indicators, chart_kinds, chart_trend, chart_weeks
 from dossierlink.store import utcnow
 from dossierlink.store.accounts import AccountError, LoginLimits
-from dossierlink.web.app import WebApp, lang_of
 from dossierlink.web.auth import (
     LANG_COOKIE,
     LOGIN_CSRF_COOKIE,
@@ -30,6 +29,7 @@ from dossierlink.web.auth import (
     new_login_csrf,
     signer,
 )
+from dossierlink.web.context import WebApp, lang_of
 from dossierlink.web.i18n import ui
 from dossierlink.web.queries import (
     KINDS,
