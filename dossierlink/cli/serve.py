@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -56,16 +59,43 @@ def serve_cmd(ctx: click.Context, host: str | None, port: int | None) -> None:
     bind_host = host or settings.host
     bind_port = port or settings.port
     click.echo(f"dossierlink serve: http://{bind_host}:{bind_port}/ over {chain.path}", err=True)
-    uvicorn.run(
-        app,
-        host=bind_host,
-        port=bind_port,
-        log_level="warning",
-        access_log=False,  # URLs hold case identifiers: no access log with them
-        proxy_headers=False,
-        server_header=False,
-        timeout_graceful_shutdown=10,
+    server = _make_server(
+        uvicorn.Config(
+            app,
+            host=bind_host,
+            port=bind_port,
+            log_level="warning",
+            access_log=False,  # URLs hold case identifiers: no access log with them
+            proxy_headers=False,
+            server_header=False,
+            timeout_graceful_shutdown=10,
+        )
     )
+    server.run()
+    click.echo("dossierlink serve: stopped.", err=True)
+
+
+def _server_class() -> Any:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, but a SIGTERM or SIGINT ends in exit code 0 once requests are drained
+        (uvicorn re-raises the signal after its graceful shutdown)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return Server
+
+
+def _make_server(config: Any) -> Any:
+    return _server_class()(config)
 
 
 @click.group("users")
