@@ -48,7 +48,9 @@ def m002_counting_indexes(db: Database) -> None:
 
 @migrations()
 def m003_accounts(db: Database) -> None:
-    """`dossierlink serve`: users, API tokens, sessions, login attempts and the web action history."""
+    """`dossierlink serve`: users, API tokens, sessions, login attempts and the web action history,
+    and the index that finds a person's cases by SKN."""
+    db.execute("CREATE INDEX IF NOT EXISTS persons_skn ON persons(skn) WHERE skn IS NOT NULL")
     db.executescript(
         "".join(
             f"{statement};\n"

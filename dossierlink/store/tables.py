@@ -158,7 +158,8 @@ PERSONS = Table(
         ("skn", "TEXT"),
         ("bsn", "TEXT"),
     ),
-    indexes=(("persons_record", "persons(record_id)"),),
+    # The web view's search box finds a person's cases by SKN.
+    indexes=(("persons_record", "persons(record_id)"), ("persons_skn", "persons(skn) WHERE skn IS NOT NULL")),
 )
 
 EVENTS = Table(

@@ -40,6 +40,7 @@ from dossierlink.web.queries import (
     action_text,
     cached_analysis,
     dossier_labels,
+    find_dossiers,
     work_page,
 )
 
@@ -310,8 +311,21 @@ def _int(raw: str | None, default: int) -> int:
 def search(web: WebApp, request: Request) -> Response:
     principal = _who(web, request)
     q = (request.query_params.get("q") or "").strip()[:80]
-    if q and web.chain().store.find_dossier(q) is not None:
-        return RedirectResponse("/dossiers/" + quote(q, safe=""), status_code=303)
+    chain = web.chain()
+    found = find_dossiers(chain, q) if q else []
+    if len(found) == 1:
+        target = q if chain.store.find_dossier(q) is not None else str(found[0])
+        return RedirectResponse("/dossiers/" + quote(target, safe=""), status_code=303)
+    visible = [d for d in found if principal.may_see_dossier(chain, d)]
+    if visible:  # a person (SKN) in several cases: the ones this user may open
+        labels = dossier_labels(chain, visible)
+        return web.render(
+            request,
+            "search.html",
+            principal=principal,
+            q=q,
+            hits=[(d, labels.get(d, f"#{d}")) for d in visible],
+        )
     return web.render(
         request,
         "error.html",

@@ -10,6 +10,7 @@ from typing import Any
 import attrs
 
 from dossierlink.api import Chain
+from dossierlink.identifiers import parse_skn
 from dossierlink.report import Analysis, ReportInput, analyse, load_report_input, masked
 from dossierlink.report.actions import action
 from dossierlink.report.common import divergence_row
@@ -133,6 +134,21 @@ def work_page(
     cols = [d[0] for d in cur.description]
     divs = tuple(mask_divergence(divergence_from_row(dict(zip(cols, r, strict=True)))) for r in cur)
     return WorkPage(count, page, page_size, divs, dossier_labels(chain, [d.dossier_id for d in divs]))
+
+
+def find_dossiers(chain: Chain, text: str) -> list[int]:
+    """The live dossiers for a search: by any case identifier, else the cases of a person's SKN."""
+    found = chain.store.find_dossier(text)
+    if found is not None:
+        return [found]
+    try:
+        skn = parse_skn(text)
+    except ValueError:
+        return []
+    rows = chain.store.conn.execute(
+        "SELECT DISTINCT dossier_id FROM persons WHERE skn = ? ORDER BY dossier_id", [skn]
+    ).fetchall()
+    return sorted({chain.store.live_dossier(int(r[0])) for r in rows})
 
 
 def dossier_labels(chain: Chain, dossier_ids: Sequence[int | None]) -> dict[int, str]:

@@ -175,7 +175,8 @@ def test_a_dossier_outside_the_organisation_is_forbidden(server: Server) -> None
 
 def test_the_search_box_takes_any_identifier(server: Server) -> None:
     kees = login(server, "kees")
-    for q in ("10-600040-23", "PL17A1 2023045671-1", "ECLI:NL:RBROT:2023:9001"):
+    # A parketnummer in another spelling, a PV number, an ECLI, and the suspect's SKN.
+    for q in ("10-600040-23", "PL17A1 2023045671-1", "ECLI:NL:RBROT:2023:9001", "100000101"):
         r = kees.get("/search", params={"q": q})
         assert r.status_code == 303, q
         assert kees.get(r.headers["location"]).status_code == 200
