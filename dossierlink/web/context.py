@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import attrs
 import jinja2
@@ -73,4 +74,5 @@ def make_templates() -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["quote"] = quote  # an identifier as one path segment: "10/600040-23" -> "10%2F600040-23"
     return env

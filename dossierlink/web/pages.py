@@ -251,7 +251,6 @@ def work(web: WebApp, request: Request) -> Response:
         query=urlencode(query),
         prev_url="/work?" + urlencode({**query, "page": page - 1}) if page > 1 else None,
         next_url="/work?" + urlencode({**query, "page": page + 1}) if page < result.pages else None,
-        quote=quote,
     )
 
 
