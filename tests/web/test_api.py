@@ -11,8 +11,6 @@ import pytest
 import dossierlink
 from tests.web.serving import DOSSIER_WITHOUT_CJIB, OM_DOSSIER, Server, login
 
-openapi_spec_validator = pytest.importorskip("openapi_spec_validator")
-
 
 def _schema(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     """A response schema with the document's components beside it, so its $refs resolve."""
@@ -24,6 +22,8 @@ def _get(server: Server, token: str, path: str, **params: Any) -> httpx.Response
 
 
 def test_the_openapi_document_is_valid_openapi_3(server: Server) -> None:
+    # Imported here: it weighs 14 MB, and a test process that forks memory-measured children stays small.
+    openapi_spec_validator = pytest.importorskip("openapi_spec_validator")
     spec = httpx.get(server.url + "/api/v1/openapi.json").json()
     openapi_spec_validator.validate(spec)
     assert set(spec["paths"]) >= {

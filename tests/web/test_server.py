@@ -214,3 +214,22 @@ def test_sigterm_stops_the_server_cleanly(store: Path) -> None:
     assert srv.stop() == 0
     stderr = srv.proc.stderr.read().decode() if srv.proc.stderr else ""
     assert "Traceback" not in stderr
+
+
+def test_the_overview_shows_what_the_cli_did_without_a_restart(server: Server) -> None:
+    kees = login(server, "kees")
+    assert "(0 bevestigd)" in kees.get("/").text
+    div_id = _open_om_divergence(server.db)
+    _cli(
+        server.db,
+        "divergences",
+        "ack",
+        div_id,
+        "--note",
+        "besproken in ketenoverleg",
+        "--by",
+        "om-teamleider",
+    )
+    assert "(1 bevestigd)" in kees.get("/").text
+    page = kees.get("/work", params={"organisation": "om", "status": "acknowledged"}).text
+    assert len(re.findall(r'<tr class="sev-', page)) == 1 and "1 resultaten" in page
