@@ -24,6 +24,7 @@ DRIVER = shutil.which("chromedriver")
 if not (CHROMIUM and DRIVER):
     pytest.skip("needs Debian's chromium and chromium-driver", allow_module_level=True)
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -51,6 +52,13 @@ def browser(tmp_path: Path):  # type: ignore[no-untyped-def]
         driver.quit()
 
 
+def _wait(driver):  # type: ignore[no-untyped-def]
+    """Wait for the next page: an element of the page being left may go stale meanwhile."""
+    return WebDriverWait(
+        driver, 30, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)
+    )
+
+
 def _shot(driver, name: str) -> None:  # type: ignore[no-untyped-def]
     folder = os.environ.get("DOSSIERLINK_SCREENSHOTS")
     if folder:
@@ -71,12 +79,12 @@ def test_a_parketsecretaris_takes_the_om_work_list_and_acknowledges_in_the_brows
     b.find_element(By.ID, "user").send_keys("anna")
     b.find_element(By.ID, "password").send_keys("anna-wachtwoord-1")
     b.find_element(By.ID, "login").click()
-    WebDriverWait(b, 20).until(lambda d: d.current_url.endswith("/work"))
+    _wait(b).until(lambda d: d.current_url.endswith("/work"))
     total = b.find_element(By.ID, "count").text
     # Filter: only the high severity.
     Select(b.find_element(By.ID, "f-severity")).select_by_value("high")
     b.find_element(By.ID, "apply").click()
-    WebDriverWait(b, 20).until(lambda d: "severity=high" in d.current_url)
+    _wait(b).until(lambda d: "severity=high" in d.current_url)
     rows = b.find_elements(By.CSS_SELECTOR, "#work tbody tr")
     assert rows and all(r.get_attribute("class") == "sev-high" for r in rows)
     assert b.find_element(By.ID, "count").text != total
@@ -84,14 +92,14 @@ def test_a_parketsecretaris_takes_the_om_work_list_and_acknowledges_in_the_brows
     _shot(b, "work")
     # Open the first case of the list and acknowledge its open OM divergence.
     b.find_element(By.CSS_SELECTOR, "#work a.dossier-link").click()
-    WebDriverWait(b, 20).until(lambda d: "/dossiers/" in d.current_url)
+    _wait(b).until(lambda d: "/dossiers/" in d.current_url)
     title = b.find_element(By.ID, "dossier-title").text
     form = b.find_element(By.CSS_SELECTOR, "form.ack[action$='/ack']")
     div_id = form.get_attribute("action").split("/divergences/")[1].split("/")[0]
     form.find_element(By.NAME, "note").send_keys("stuk opgevraagd bij politie")
     _shot(b, "dossier")
     form.find_element(By.TAG_NAME, "button").click()
-    WebDriverWait(b, 20).until(
+    _wait(b).until(
         lambda d: d.find_element(By.CSS_SELECTOR, f"#div-{div_id} td.status").text == "acknowledged"
     )
     assert b.find_element(By.ID, "dossier-title").text == title
