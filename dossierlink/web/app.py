@@ -106,6 +106,8 @@ def create_app(
         Route("/divergences/{divergence_id}/ack", bind(pages.ack), methods=["POST"]),
         Route("/divergences/{divergence_id}/unack", bind(pages.unack), methods=["POST"]),
         Route("/admin/users", bind(pages.admin_users)),
+        Route("/admin/users/{name}/disable", bind(pages.admin_disable_user), methods=["POST"]),
+        Route("/admin/tokens/{name}/revoke", bind(pages.admin_revoke_token), methods=["POST"]),
         Route("/admin/disclosures", bind(pages.admin_disclosures)),
         Route("/admin/history", bind(pages.admin_history)),
         Route("/api/v1/openapi.json", bind(api.openapi)),

@@ -98,6 +98,9 @@ _WORDS: dict[str, tuple[str, str]] = {
     "born": ("Geboren", "Born"),
     "apply": ("Toepassen", "Apply"),
     "acked": ("bevestigd", "acknowledged"),
+    "disable": ("Uitschakelen", "Disable"),
+    "revoke": ("Intrekken", "Revoke"),
+    "admin.cli": ("Nieuwe gebruikers, wachtwoorden en tokens", "New users, passwords and tokens"),
     "ambition": ("Ambitie", "Ambition"),
 }
 

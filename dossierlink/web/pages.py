@@ -535,3 +535,30 @@ def admin_history(web: WebApp, request: Request) -> Response:
     return web.render(
         request, "admin_history.html", principal=principal, rows=web.chain().accounts.actions(limit=500)
     )
+
+
+def _admin_change(web: WebApp, request: Request, action: str, change: Callable[[str], None]) -> Response:
+    principal = _admin(web, request)
+    if not check_csrf(principal, _form(request).get("csrf")):
+        return web.render(
+            request, "error.html", 403, principal=principal, message=ui(lang_of(request), "csrf")
+        )
+    name = request.path_params["name"]
+    try:
+        change(name)
+    except AccountError as exc:
+        return web.render(request, "error.html", 404, principal=principal, message=str(exc))
+    web.chain().accounts.log_action(
+        principal.actor, principal.organisation, action, target=name, remote=_remote(request)
+    )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@_page
+def admin_disable_user(web: WebApp, request: Request) -> Response:
+    return _admin_change(web, request, "disable_user", web.chain().accounts.disable_user)
+
+
+@_page
+def admin_revoke_token(web: WebApp, request: Request) -> Response:
+    return _admin_change(web, request, "revoke_token", web.chain().accounts.revoke_token)

@@ -233,3 +233,26 @@ def test_the_overview_shows_what_the_cli_did_without_a_restart(server: Server) -
     assert "(1 bevestigd)" in kees.get("/").text
     page = kees.get("/work", params={"organisation": "om", "status": "acknowledged"}).text
     assert len(re.findall(r'<tr class="sev-', page)) == 1 and "1 resultaten" in page
+
+
+def test_a_beheerder_disables_a_user_and_revokes_a_token_on_the_web(
+    server: Server, tokens: dict[str, str]
+) -> None:
+    bea = login(server, "bea")
+    anna = login(server, "anna")
+    csrf = csrf_of(bea, "/admin/users")
+    # A medewerker cannot, and a beheerder not without the form's token.
+    assert anna.post("/admin/users/piet/disable", data={"csrf": csrf_of(anna)}).status_code == 403
+    assert bea.post("/admin/users/anna/disable", data={}).status_code == 403
+    assert anna.get("/work").status_code == 200
+    r = bea.post("/admin/users/anna/disable", data={"csrf": csrf})
+    assert r.status_code == 303
+    assert anna.get("/work").status_code == 303  # her session ended
+    r = bea.post("/admin/tokens/om-systeem/revoke", data={"csrf": csrf})
+    assert r.status_code == 303
+    api = httpx.get(server.url + "/api/v1/divergences", headers={"Authorization": f"Token {tokens['om']}"})
+    assert api.status_code == 401
+    assert bea.post("/admin/tokens/om-systeem/revoke", data={"csrf": csrf}).status_code == 404
+    with dossierlink.open(server.db, create=False) as chain:
+        done = {(a["action"], a["target"]) for a in chain.accounts.actions() if a["user"] == "bea"}
+    assert {("disable_user", "anna"), ("revoke_token", "om-systeem")} <= done
