@@ -31,6 +31,7 @@ SIZES: dict[str, dict[str, Any]] = {
         "store_files": 150,
         "sync": {"latency_files": 20, "burst": 200, "idle_seconds": 5},
         "report": {"dossiers": 10_000, "divergences": 1_000},
+        "serve": {"requests": 40, "clients": 10, "seconds": 10},
     },
     "medium": {
         "dossiers": 10_000,
@@ -47,6 +48,7 @@ SIZES: dict[str, dict[str, Any]] = {
         "store_files": 400,
         "sync": {"latency_files": 40, "burst": 1_000, "idle_seconds": 10},
         "report": {"dossiers": 100_000, "divergences": 10_000},
+        "serve": {"requests": 200, "clients": 50, "seconds": 60},
     },
 }
 HERE = Path(__file__).resolve().parent
@@ -259,6 +261,12 @@ def table(results: dict[str, Any]) -> str:
         )
     else:
         rows.append(("sync", m, ""))
+    if (m := na("serve")) is None:
+        from benchmarks.serve_bench import serve_rows
+
+        rows += serve_rows(results["serve"]["result"], _fmt)
+    else:
+        rows.append(("serve", m, ""))
     peak = ", ".join(
         f"{k} {_fmt(v.get('peak_rss_mb'))}"
         for k, v in results.items()
@@ -344,10 +352,13 @@ def main(argv: list[str] | None = None) -> int:
         ("quality", {**common}, 1800),
         ("report", {**common, **size["report"]}, 1800),
         ("sync", {**size["sync"], "stability": 1.0, "workers": 2}, 900),
+        ("serve", {**common, **size.get("serve", {})}, 900),
     ]
     only = set(ns.only.split(",")) if ns.only else None
     if only and only & {"quality", "pandas"}:
         only.add("reconcile")  # they read the divergences a full reconcile (at the benchmark's now) left
+    if only and "serve" in only:
+        only.add("reconcile")  # the server shows the reconciled store
     results: dict[str, Any] = {}
     started = time.perf_counter()
     for name, args, timeout in plan:

@@ -821,6 +821,7 @@ PHASES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "quality": phase_quality,
     "report": phase_report,
     "sync": phase_sync,
+    "serve": lambda a: __import__("benchmarks.serve_bench", fromlist=["phase_serve"]).phase_serve(a),
 }
 
 

@@ -416,6 +416,17 @@ class Chain:
         """Mark a divergence as seen and being handled; the note and who are kept in history."""
         self.store.acknowledge(divergence_id, note=note, by=by or getpass.getuser())
 
+    def unacknowledge(self, divergence_id: str, *, note: str, by: str | None = None) -> None:
+        """Put an acknowledged divergence back on the open list; the note and who are kept in history."""
+        self.accounts.unacknowledge(divergence_id, note=note, by=by or getpass.getuser())
+
+    @property
+    def accounts(self) -> Any:
+        """Users, API tokens, sessions and the web action history (``dossierlink serve``)."""
+        from dossierlink.store.accounts import Accounts
+
+        return Accounts(self.store)
+
     def dossier(self, identifier: str) -> DossierDetail | None:
         """One case across the chain, found by any of its identifiers."""
         dossier_id = self.store.find_dossier(identifier)

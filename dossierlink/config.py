@@ -38,7 +38,7 @@ LOG_FORMATS = ("text", "json")
 # temp suffixes, Office lock files (~$name.docx), Windows folder litter.
 DEFAULT_IGNORE: tuple[str, ...] = (".*", "*.tmp", "*.part", "~$*", "*.crdownload", "Thumbs.db", "desktop.ini")
 # Sections other parts of dossierlink read; the configuration keeps them as given.
-PASS_THROUGH_SECTIONS = ("reconcile", "chain", "privacy", "organisations", "report", "pull")
+PASS_THROUGH_SECTIONS = ("reconcile", "chain", "privacy", "organisations", "report", "pull", "serve")
 
 
 class ConfigError(ValueError):

@@ -20,6 +20,7 @@ import click
 from dossierlink import __version__
 from dossierlink.api import DEFAULT_DB, Chain, adapters_claiming, iter_files, masked_divergence_dict
 from dossierlink.cli import demo, dossier, pull, report, samples, sync
+from dossierlink.cli import serve as serve_commands
 from dossierlink.cli.output import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -494,7 +495,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{k:<18} {v}")
 
 
-for _module in (report, sync, samples, demo, dossier, pull):
+for _module in (report, sync, samples, demo, dossier, pull, serve_commands):
     for _command in _module.commands:
         main.add_command(_command)
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from dossierlink.store.tables import DIVERGENCES, DOSSIERS, PULL_CURSORS, TABLES
+from dossierlink.store.tables import (
+    API_TOKENS,
+    DIVERGENCES,
+    DOSSIERS,
+    LOGIN_ATTEMPTS,
+    PULL_CURSORS,
+    TABLES,
+    USERS,
+    WEB_ACTIONS,
+    WEB_SESSIONS,
+)
 
 __all__ = ["migrations"]
 
@@ -41,3 +51,17 @@ def m002_counting_indexes(db: Database) -> None:
 def m003_pull_cursors(db: Database) -> None:
     """The pull connectors' cursors (dossierlink.pull), for stores made before the table existed."""
     db.executescript("".join(f"{statement};\n" for statement in PULL_CURSORS.create_statements()))
+
+
+@migrations()
+def m004_accounts(db: Database) -> None:
+    """`dossierlink serve`: users, API tokens, sessions, login attempts and the web action history,
+    and the index that finds a person's cases by SKN."""
+    db.execute("CREATE INDEX IF NOT EXISTS persons_skn ON persons(skn) WHERE skn IS NOT NULL")
+    db.executescript(
+        "".join(
+            f"{statement};\n"
+            for table in (USERS, API_TOKENS, WEB_SESSIONS, LOGIN_ATTEMPTS, WEB_ACTIONS)
+            for statement in table.create_statements()
+        )
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import attrs
 
 __all__ = [
+    "API_TOKENS",
     "DISCLOSURES",
     "DIVERGENCES",
     "DIVERGENCE_HISTORY",
@@ -19,6 +20,7 @@ __all__ = [
     "EVENTS",
     "IDENTIFIERS",
     "INVENTORY",
+    "LOGIN_ATTEMPTS",
     "MERGES",
     "PERSONS",
     "PULL_CURSORS",
@@ -26,6 +28,9 @@ __all__ = [
     "RUNS",
     "SOURCES",
     "TABLES",
+    "USERS",
+    "WEB_ACTIONS",
+    "WEB_SESSIONS",
     "Table",
 ]
 
@@ -154,7 +159,8 @@ PERSONS = Table(
         ("skn", "TEXT"),
         ("bsn", "TEXT"),
     ),
-    indexes=(("persons_record", "persons(record_id)"),),
+    # The web view's search box finds a person's cases by SKN.
+    indexes=(("persons_record", "persons(record_id)"), ("persons_skn", "persons(skn) WHERE skn IS NOT NULL")),
 )
 
 EVENTS = Table(
@@ -292,6 +298,78 @@ PULL_CURSORS = Table(
     ),
 )
 
+# `dossierlink serve`: accounts (argon2 password hashes), API tokens (sha256 of a 256-bit random
+# token), server-side sessions (sha256 of the cookie's id), login attempts for the rate limit, and
+# every action a person or system took through the web view or API (dossierlink.store.accounts).
+USERS = Table(
+    "users",
+    (
+        ("name", "TEXT PRIMARY KEY"),
+        ("organisation", "TEXT NOT NULL"),
+        ("role", "TEXT NOT NULL"),  # medewerker | ketenregisseur | beheerder
+        ("password_hash", "TEXT NOT NULL"),
+        ("disabled", "INTEGER NOT NULL DEFAULT 0"),
+        ("created_at", "TEXT NOT NULL"),
+        ("password_changed_at", "TEXT"),
+    ),
+)
+
+API_TOKENS = Table(
+    "api_tokens",
+    (
+        ("id", "INTEGER PRIMARY KEY"),
+        ("name", "TEXT NOT NULL UNIQUE"),
+        ("organisation", "TEXT NOT NULL"),
+        ("token_hash", "TEXT NOT NULL UNIQUE"),
+        ("prefix", "TEXT NOT NULL"),
+        ("created_at", "TEXT NOT NULL"),
+        ("revoked_at", "TEXT"),
+        ("last_used", "TEXT"),
+    ),
+)
+
+WEB_SESSIONS = Table(
+    "web_sessions",
+    (
+        ("id_hash", "TEXT PRIMARY KEY"),
+        ("user", "TEXT NOT NULL"),
+        ("csrf", "TEXT NOT NULL"),
+        ("created_at", "TEXT NOT NULL"),
+        ("last_seen", "TEXT NOT NULL"),
+    ),
+    without_rowid=True,
+)
+
+LOGIN_ATTEMPTS = Table(
+    "login_attempts",
+    (
+        ("id", "INTEGER PRIMARY KEY"),
+        ("at", "TEXT NOT NULL"),
+        ("user", "TEXT NOT NULL"),
+        ("remote", "TEXT"),
+        ("ok", "INTEGER NOT NULL"),
+    ),
+    indexes=(
+        ("login_attempts_user", "login_attempts(user, at)"),
+        ("login_attempts_remote", "login_attempts(remote, at)"),
+    ),
+)
+
+WEB_ACTIONS = Table(
+    "web_actions",
+    (
+        ("id", "INTEGER PRIMARY KEY"),
+        ("at", "TEXT NOT NULL"),
+        ("user", "TEXT NOT NULL"),  # a user's name, or token:<name>
+        ("organisation", "TEXT"),
+        ("action", "TEXT NOT NULL"),  # login | login_failed | logout | ack | unack | reveal | export
+        ("target", "TEXT"),
+        ("note", "TEXT"),
+        ("remote", "TEXT"),
+    ),
+    indexes=(("web_actions_at", "web_actions(at)"),),
+)
+
 TABLES: tuple[Table, ...] = (
     SOURCES,
     DOSSIERS,
@@ -307,4 +385,9 @@ TABLES: tuple[Table, ...] = (
     MERGES,
     DISCLOSURES,
     PULL_CURSORS,
+    USERS,
+    API_TOKENS,
+    WEB_SESSIONS,
+    LOGIN_ATTEMPTS,
+    WEB_ACTIONS,
 )
