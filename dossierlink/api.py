@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from dossierlink.ingest.pipeline import FileOutcome, IngestOptions, ingest_file
-from dossierlink.privacy import Pseudonymiser, load_key
+from dossierlink.privacy import Pseudonymiser, Sink, load_key, scrub, scrub_data
 from dossierlink.schema import Divergence, Identifier, Medium, Record
 from dossierlink.store import Store, utcnow
 
@@ -96,7 +96,8 @@ class DossierDetail:
                         p["bsn"] = mask_bsn(p["bsn"])
                     if p.get("geboortedatum"):
                         p["geboortedatum"] = "****-**-**"
-        return out
+            out["divergences"] = [masked_divergence_dict(d, details=True) for d in self.divergences]
+        return scrub_data(out, reveal=reveal)  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -147,22 +148,24 @@ def adapters_claiming(path: str | Path) -> list[Any]:
     return claims
 
 
-def masked_divergence_dict(divergence: Divergence) -> dict[str, Any]:
-    """A divergence as JSON-ready data for a list: BSNs (and a person's dates) masked, no details."""
+def masked_divergence_dict(divergence: Divergence, *, details: bool = False) -> dict[str, Any]:
+    """A divergence as JSON-ready data: BSNs and a person's dates masked (details only when asked)."""
     from dossierlink.convert import divergence_to_dict
     from dossierlink.report.privacy import mask_divergence
 
     row = divergence_to_dict(mask_divergence(divergence))
-    row.pop("details", None)
-    return row
+    if not details:
+        row.pop("details", None)
+    return scrub_data(row)  # type: ignore[no-any-return]
 
 
 def save_report(path: str | Path, text: str, *, revealed: bool) -> None:
-    """Write a rendered report; an unmasked (``revealed``) one is readable by its owner only."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    fd = os.open(path, flags, 0o600 if revealed else 0o644)
+    """Write a rendered report readable by its owner only (a masked report still names suspects)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode on O_TRUNC: make it owner-only too
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+        handle.write(text if revealed else scrub(text, Sink.REPORT))
 
 
 class Chain:

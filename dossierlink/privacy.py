@@ -1,48 +1,295 @@
-"""Privacy: keyed pseudonyms for person numbers, so organisations can compare without sharing BSNs.
+"""The one privacy filter: BSNs in every spelling, birth dates and control bytes, for every way out.
 
-The key comes from the environment (``DOSSIERLINK_PSEUDONYM_KEY``) or a key file; it is never
-written to the store. Two organisations with the same key get the same pseudonym for a BSN.
+Every sink (terminal, reports, JSON, logs, sidecars, the status file, quarantine file names, error
+messages) passes its text through :func:`scrub` (or :func:`scrub_data` for JSON-able data) with
+the :class:`Sink` it writes to. ``tests/hostile/test_privacy_filter.py`` enumerates the sinks.
+Keyed pseudonyms (:class:`Pseudonymiser`) let organisations compare without sharing BSNs; the
+key comes from the environment (``DOSSIERLINK_PSEUDONYM_KEY``) or a key file, never the store.
 """
 
 from __future__ import annotations
 
+import contextlib
+import enum
 import hashlib
 import hmac
+import io
 import os
 import re
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TextIO
 
 import attrs
 
 from dossierlink.identifiers import is_valid_bsn
 from dossierlink.schema import Person, Record
 
-__all__ = ["PSEUDONYM_PREFIX", "Pseudonymiser", "load_key", "mask_bsns"]
+__all__ = [
+    "PSEUDONYM_PREFIX",
+    "GuardedStream",
+    "Pseudonymiser",
+    "Sink",
+    "guard_streams",
+    "load_key",
+    "mask_birth_dates",
+    "mask_bsns",
+    "scrub",
+    "scrub_data",
+    "strip_controls",
+]
 
 PSEUDONYM_PREFIX = "ps:"
 ENV_KEY = "DOSSIERLINK_PSEUDONYM_KEY"
 
 
-# Anything that could be a BSN: 8 or 9 digits standing alone, or grouped as people write them
-# (123 45 67 89, 1234.56.782, 123.456.782). Over-masking an SKN or a number is the safe error.
+class Sink(enum.Enum):
+    """Where a text goes out; decides what besides masking happens to it."""
+
+    TERMINAL = "terminal"  # stdout/stderr: control bytes stripped (our own colours kept)
+    LOG = "log"  # one log line: control bytes stripped, line breaks shown as \n
+    JSON = "json"  # a value in JSON output (status file, --json, sidecars): control bytes stripped
+    REPORT = "report"  # a report in any format: control bytes stripped, line breaks kept
+    FILE_NAME = "file_name"  # a name we create on disk (quarantine copies): one safe path component
+    MESSAGE = "message"  # an error or reason sentence stored in the ledger and shown later
+
+
+# --- BSNs -------------------------------------------------------------------------------------
+
+# Separators people and systems put inside a BSN: space, dot, hyphen, slash, underscore, the
+# non-breaking and thin spaces, and zero-width characters (which a terminal does not show).
+_SEP = r"[ .\-/_\u00a0\u2007\u2009\u202f\u200b\u200c\u200d\u2060\ufeff]"
+_S = rf"{_SEP}{{1,3}}"
+# Tokens that hold digit runs but are no BSN: hashes, pseudonyms. Matched first and kept.
+_KEEP = r"ps:[0-9a-f]{20}|(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])"
 _BSN_LIKE = re.compile(
-    r"(?<![\d.])(\d{3}[ .]\d{2}[ .]\d{2}[ .]\d{2}|\d{4}[ .]\d{2}[ .]\d{3}|\d{3}[ .]\d{3}[ .]\d{3}|\d{8,9})(?![\d])"
+    rf"(?P<keep>{_KEEP})|(?<!\d)(?P<bsn>"
+    rf"\d{{3}}{_S}\d{{2}}{_S}\d{{2}}{_S}\d{{2}}"  # 123 45 67 82
+    rf"|\d{{4}}{_S}\d{{2}}{_S}\d{{3}}"  # 1234.56.782
+    rf"|\d{{3}}{_S}\d{{3}}{_S}\d{{3}}"  # 123-456-782, 999/000/007, 123 456 782
+    rf"|\d{{2}}{_S}\d{{3}}{_S}\d{{3}}"  # 12.345.678 (a BSN without its leading zero)
+    r"|\d{8,9})(?!\d)"
 )
 
 
 def _mask_match(m: re.Match[str]) -> str:
-    text = m.group(0)
-    digits = re.sub(r"\D", "", text)
+    if m.group("keep"):
+        return m.group(0)
+    text = m.group("bsn")
+    digits = "".join(c for c in text if c.isdigit())
     # An 8-digit run is a BSN only when its leading zero was dropped: mask it when the
     # elfproef says so, and leave other 8-digit numbers (an SKN, a date) readable.
     if len(digits) == 8 and not is_valid_bsn("0" + digits):
         return text
-    return "*" * (len(text) - 2) + text[-2:]
+    if len(digits) == 8 and len(text) == 8 and _looks_like_date(text):
+        return text
+    return "*" * 7 + digits[-2:]
+
+
+def _looks_like_date(digits: str) -> bool:
+    year, month, day = int(digits[:4]), int(digits[4:6]), int(digits[6:])
+    return 1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31
 
 
 def mask_bsns(text: str) -> str:
-    """Mask every BSN-like number in free text (logs, reasons, sidecars): only the last two digits stay."""
+    """Mask every BSN-like number in free text, in every spelling: only the last two digits stay."""
     return _BSN_LIKE.sub(_mask_match, text)
+
+
+# --- birth dates ------------------------------------------------------------------------------
+
+_MONTHS = (
+    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december"
+    "|jan|feb|mrt|apr|jun|jul|aug|sep|sept|okt|nov|dec"
+    "|january|february|march|may|june|july|august|october"
+)
+_DATE = (
+    r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:T[\d:.+Z\-]*)?"
+    r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}"
+    rf"|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}"
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+)
+_ANY_DATE = re.compile(rf"(?<!\d)(?:{_DATE})(?!\d)", re.IGNORECASE)
+# A date right after a word that says it is a birth date, in free text.
+_BIRTH_WORDS = (
+    r"geb(?:oren)?\b\.?|geboorte(?:datum)?|geb\.?\s*datum|geboren\s+op|born(?:\s+on)?|d\.?o\.?b\.?"
+    r"|birth\s*date|date\s+of\s+birth|birthdate|birth_date|geboortedatum"
+)
+_BIRTH_CONTEXT = re.compile(
+    rf"(?P<word>(?:{_BIRTH_WORDS})[\s:=_\-]{{0,3}})(?P<date>{_DATE})(?!\d)", re.IGNORECASE
+)
+DATE_MASK = "**-**-****"
+
+
+def mask_birth_dates(text: str, *, every_date: bool = False) -> str:
+    """Mask dates said to be birth dates ("geboren 12-03-1985"), or with ``every_date`` every date."""
+    if every_date:
+        return _ANY_DATE.sub(DATE_MASK, text)
+    return _BIRTH_CONTEXT.sub(lambda m: m.group("word") + DATE_MASK, text)
+
+
+# Keys of JSON-able data whose value is a birth date or a BSN wherever it appears.
+_BIRTH_KEYS = frozenset({"geboortedatum", "birth_date", "birthdate", "date_of_birth", "dob"})
+_BSN_KEYS = frozenset({"bsn", "burgerservicenummer"})
+
+
+# --- control bytes ----------------------------------------------------------------------------
+
+# C0 (but tab and newline), DEL, C1, and the bidi overrides and isolates that reorder what a
+# reader sees (CVE-2021-42574), plus the line and paragraph separators.
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+# The only escape sequences dossierlink writes itself: the colours of the text report and click.
+_OUR_SGR = re.compile(r"\x1b\[(?:0|1|2|22|39|1;31|31|32|33)m")
+_SGR_TOKEN = "\x00sgr{}\x00"
+
+
+def strip_controls(text: str, *, newlines: bool = True, colours: bool = False) -> str:
+    """Remove control bytes; keep line breaks (``\\r\\n`` too) when ``newlines``; our colours when ``colours``."""
+    kept: list[str] = []
+    if colours and "\x1b" in text:
+
+        def hold(m: re.Match[str]) -> str:
+            kept.append(m.group(0))
+            return _SGR_TOKEN.format(len(kept) - 1)
+
+        text = _OUR_SGR.sub(hold, text.replace("\x00", ""))
+    if newlines:
+        text = text.replace("\r\n", "\n\x00crlf\x00") if "\r\n" in text else text
+    else:
+        text = text.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\r")
+    if kept or "\x00crlf\x00" in text:
+        parts = re.split("(\x00(?:sgr\\d+|crlf)\x00)", text)
+        out = []
+        for part in parts:
+            if part == "\x00crlf\x00":
+                out.append("\r")
+            elif part.startswith("\x00sgr"):
+                out.append(kept[int(part[4:-1])])
+            else:
+                out.append(_CONTROLS.sub("", part))
+        # "\r\n" was held as "\n" + a marker after it: put the \r back before the \n.
+        return "".join(out).replace("\n\r", "\r\n")
+    return _CONTROLS.sub("", text)
+
+
+# --- the filter -------------------------------------------------------------------------------
+
+
+def scrub(text: str, sink: Sink, *, reveal: bool = False, birth_dates: bool = False) -> str:
+    """The one privacy filter: what ``text`` may look like when it goes out through ``sink``.
+
+    BSNs in every spelling and dates said to be birth dates are masked unless ``reveal`` (a
+    disclosure logged by the caller); with ``birth_dates`` every date in ``text`` is one (a
+    person's data). Control bytes are removed for every sink, whatever ``reveal`` says.
+    """
+    if not reveal:
+        text = mask_birth_dates(mask_bsns(text), every_date=birth_dates)
+    if sink is Sink.TERMINAL:
+        return strip_controls(text, colours=True)
+    if sink in (Sink.LOG, Sink.MESSAGE):
+        return strip_controls(text, newlines=False)
+    if sink is Sink.FILE_NAME:
+        cleaned = re.sub(r"[^\w.\-+@,=]+", "_", strip_controls(text, newlines=False)).strip("._")
+        return cleaned[:200] or "file"
+    return strip_controls(text)
+
+
+def scrub_data(value: Any, sink: Sink = Sink.JSON, *, reveal: bool = False, birth_dates: bool = False) -> Any:
+    """:func:`scrub` over JSON-able data: every string and key; birth-date and BSN fields in full."""
+    if isinstance(value, str):
+        return scrub(value, sink, reveal=reveal, birth_dates=birth_dates)
+    if isinstance(value, dict):
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            key = scrub(k, sink, reveal=reveal) if isinstance(k, str) else k
+            lowered = k.lower() if isinstance(k, str) else ""
+            if not reveal and v and lowered in _BIRTH_KEYS:
+                out[key] = DATE_MASK if isinstance(v, str) else scrub_data(v, sink, birth_dates=True)
+            elif (
+                not reveal
+                and v
+                and lowered in _BSN_KEYS
+                and isinstance(v, str)
+                and not v.startswith(PSEUDONYM_PREFIX)
+            ):
+                digits = "".join(c for c in v if c.isdigit())
+                out[key] = "*" * 7 + digits[-2:] if digits else "*********"
+            else:
+                out[key] = scrub_data(v, sink, reveal=reveal, birth_dates=birth_dates)
+        return out
+    if isinstance(value, list | tuple):
+        return [scrub_data(v, sink, reveal=reveal, birth_dates=birth_dates) for v in value]
+    return value
+
+
+# --- the terminal -----------------------------------------------------------------------------
+
+
+class GuardedStream(io.TextIOBase):
+    """A text stream that passes every complete line through :func:`scrub` before the real stream.
+
+    Lines are held until their newline so a BSN written in two pieces is still masked.
+    """
+
+    def __init__(self, inner: TextIO, *, reveal: bool = False) -> None:
+        super().__init__()
+        self.inner = inner
+        self.reveal = reveal
+        self._pending = ""
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.inner, "encoding", None) or "utf-8"
+
+    @property
+    def errors(self) -> str | None:  # type: ignore[override]
+        return getattr(self.inner, "errors", None)
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.inner, "isatty", lambda: False)())
+
+    def fileno(self) -> int:
+        return self.inner.fileno()
+
+    def write(self, text: Any) -> int:
+        if not isinstance(text, str):
+            text = bytes(text).decode(self.encoding, "replace")
+        data = self._pending + text
+        cut = data.rfind("\n") + 1
+        self._pending = data[cut:]
+        if cut:
+            self.inner.write(scrub(data[:cut], Sink.TERMINAL, reveal=self.reveal))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self.inner.write(scrub(self._pending, Sink.TERMINAL, reveal=self.reveal))
+            self._pending = ""
+        self.inner.flush()
+
+
+@contextlib.contextmanager
+def guard_streams(*, reveal: bool = False) -> Iterator[None]:
+    """Route ``sys.stdout`` and ``sys.stderr`` through the filter while the block runs."""
+    saved = sys.stdout, sys.stderr
+    out, err = GuardedStream(sys.stdout, reveal=reveal), GuardedStream(sys.stderr, reveal=reveal)
+    sys.stdout, sys.stderr = out, err
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            out.flush()
+            err.flush()
+        sys.stdout, sys.stderr = saved
+
+
+# --- pseudonyms ------------------------------------------------------------------------------
 
 
 class KeyError_(ValueError):

@@ -21,7 +21,7 @@ import click
 from dossierlink import __version__
 from dossierlink.api import DEFAULT_DB, Chain, adapters_claiming, iter_files, masked_divergence_dict
 from dossierlink.cli import demo, dossier, report, samples, sync
-from dossierlink.privacy import mask_bsns
+from dossierlink.privacy import guard_streams, mask_bsns
 from dossierlink.store import StoreError
 
 __all__ = ["main"]
@@ -41,6 +41,12 @@ def fail(message: str) -> NoReturn:
 
 class _Group(click.Group):
     """Turns expected failures into one readable line; tracebacks only with --debug."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        # Everything printed, errors included, passes the privacy filter (issue 16).
+        argv = kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]
+        with guard_streams(reveal="--reveal" in argv):
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
