@@ -134,6 +134,15 @@ def iter_files(paths: Iterable[str | Path], root: str | Path | None = None) -> I
             yield path, Path(root) if root else path.parent
 
 
+def _is_own(file: Path, own: tuple[tuple[Path, ...], tuple[Path, ...]]) -> bool:
+    try:
+        real = file.resolve()
+    except (OSError, RuntimeError):
+        return False
+    files, folders = own
+    return real in files or any(real.is_relative_to(folder) for folder in folders)
+
+
 def adapters_claiming(path: str | Path) -> list[Any]:
     """The installed adapters whose ``identify`` claims the file (one, when the format is clear)."""
     from dossierlink.ingest.adapter import available_adapters
@@ -248,7 +257,7 @@ class Chain:
 
     def ingest(
         self,
-        paths: Iterable[str | Path],
+        paths: Iterable[str | Path] | str | os.PathLike[str],
         *,
         adapter: str = "auto",
         organisation: str | None = None,
@@ -268,7 +277,12 @@ class Chain:
         outcomes: list[FileOutcome] = []
         touched: set[int] = set()
         base = self._ingest_options(adapter, organisation, medium, options, quarantine, self._pseudonymiser())
+        if isinstance(paths, str | os.PathLike):  # one path, not the characters of a string
+            paths = [Path(paths)]
+        own = self._own_files(quarantine)
         for file, file_root in iter_files(paths, root):
+            if _is_own(file, own):
+                continue  # the store, its side files and the quarantine are never exports
             outcome = ingest_file(self.store, file, attrs.evolve(base, root=file_root), now=now)
             outcomes.append(outcome)
             touched.update(outcome.dossier_ids)
@@ -292,6 +306,16 @@ class Chain:
             merges=sum(o.merges for o in outcomes),
             outcomes=tuple(outcomes),
         )
+
+    def _own_files(self, quarantine: str | Path | None) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+        """(files, folders) dossierlink itself writes: the store and its side files, the quarantine."""
+        store = self.path.resolve()
+        files = tuple(
+            store.with_name(store.name + suffix)
+            for suffix in ("", "-wal", "-shm", "-journal", ".sync-status.json", ".lock", ".sync.lock")
+        )
+        folders = tuple(Path(q).resolve() for q in (quarantine,) if q)
+        return files, folders
 
     # --- reconcile -------------------------------------------------------------------------
 
