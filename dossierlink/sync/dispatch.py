@@ -43,6 +43,9 @@ _ENVIRONMENT = (
 )
 
 
+WAIT_FOR_DISK_S = 60.0  # between tries of a quarantine that could not be written
+
+
 def waits_for_environment(reason: str | None) -> bool:
     """True when a retry's reason is a condition of the machine (disk full, permission denied)."""
     text = (reason or "").lower()
@@ -283,10 +286,10 @@ class Dispatcher:
             pending.path,
             self.inboxes[pending.inbox].config.label,
             logging.WARNING,
-            reason="its quarantine could not be written (disk full?); tried again in 60s",
+            reason=f"its quarantine could not be written (disk full?); tried again in {WAIT_FOR_DISK_S:g}s",
         )
         self._seq += 1
-        heapq.heappush(self.retries, (time.monotonic() + 60.0, self._seq, pending))
+        heapq.heappush(self.retries, (time.monotonic() + WAIT_FOR_DISK_S, self._seq, pending))
 
     def _settle(self, pending: Pending, state: InboxState, result: Result) -> None:
         label = state.config.label
@@ -301,7 +304,7 @@ class Dispatcher:
                 return
             # A full disk or a missing permission is no fault of the file: it waits (at most a
             # minute between tries) until the condition is fixed, instead of being given up.
-            delay = min(60.0, 0.5 * 2 ** (pending.attempt - 1))
+            delay = min(WAIT_FOR_DISK_S, 0.5 * 2 ** (pending.attempt - 1))
             transition(
                 "retrying",
                 pending.path,

@@ -313,3 +313,25 @@ def test_four_threads_reporting_on_one_chain_all_log_their_disclosures(tmp_path:
         assert not errors, errors
         assert len(chain.disclosures()) == 600
         assert chain.verify_disclosures() == []
+
+
+# --- item 1: a duplicate keeps what it duplicated -----------------------------------------------
+
+
+def test_a_copy_keeps_the_cases_when_the_file_it_copied_changes(tmp_path: Path, make: Any) -> None:
+    import shutil
+
+    inbox = tmp_path / "in"
+    a = _politie(make, inbox / "latest.csv", list(range(1, 7)))  # six cases, twelve rows
+    with dossierlink.open(tmp_path / "keten.db") as chain:
+        assert chain.ingest_file(a).status == "ingested"
+        b = inbox / "2023-04-01.csv"
+        shutil.copy2(a, b)
+        assert chain.ingest_file(b).status == "duplicate"
+        _politie(make, a, [1])  # latest.csv now holds one case
+        assert chain.ingest_file(a).status == "ingested"
+        for i in range(1, 7):  # the dated copy still says all six
+            assert chain.dossier(f"{10 + i}/{600000 + i:06d}-23") is not None, i
+        again = chain.ingest([inbox])
+        assert again.skipped == 2
+        assert str(b) in chain.verify().unchanged
