@@ -321,7 +321,7 @@ def _ingest(store: Store, job: IngestJob, on_reject: Callable[[FileOutcome], Non
     except MemoryError:
         reason = "the file needs more memory than allowed to read"
     except Exception as exc:  # a bug in an adapter must not stop the batch
-        log.exception("adapter %s failed on %s", job.adapter_name, job.path)
+        log.exception("adapter %s failed on %s", job.adapter_name, scrub(str(job.path), Sink.LOG))
         reason = f"internal error in adapter {job.adapter_name}: {type(exc).__name__}: {exc}"
     return record_quarantined(store, job, reason, on_reject)
 

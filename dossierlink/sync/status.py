@@ -84,6 +84,10 @@ def configure_logging(log_format: str = "text", stream: Any = None) -> None:
     log.handlers[:] = [handler]
     log.setLevel(logging.INFO)
     log.propagate = False
+    # Warnings of the other parts (an adapter that failed on a file) go through the same filter.
+    parts = logging.getLogger("dossierlink")
+    parts.handlers[:] = [handler]
+    parts.propagate = False
 
 
 def transition(
