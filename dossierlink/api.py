@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from dossierlink.ingest.pipeline import FileOutcome, IngestOptions, ingest_file
-from dossierlink.privacy import Pseudonymiser, Sink, load_key, scrub, scrub_data
+from dossierlink.privacy import KNOWN_BIRTH_DATES, Pseudonymiser, Sink, load_key, scrub, scrub_data
 from dossierlink.schema import Divergence, Identifier, Medium, Record
 from dossierlink.store import Store, utcnow
 
@@ -34,6 +34,7 @@ __all__ = [
     "masked_divergence_dict",
     "open",
     "save_report",
+    "store_birth_dates",
 ]
 
 DEFAULT_DB = "dossierlink.db"
@@ -134,6 +135,23 @@ def iter_files(paths: Iterable[str | Path], root: str | Path | None = None) -> I
             yield path, Path(root) if root else path.parent
 
 
+def store_birth_dates(path: str | Path) -> list[str]:
+    """The birth dates a store holds (read-only; [] when there is no store there), for the privacy filter."""
+    import sqlite3
+
+    store = Path(path)
+    if not store.is_file():
+        return []
+    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=5)
+    try:
+        rows = conn.execute("SELECT DISTINCT geboortedatum FROM persons WHERE geboortedatum IS NOT NULL")
+        return [str(r[0]) for r in rows]
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        conn.close()
+
+
 def _is_own(file: Path, own: tuple[tuple[Path, ...], tuple[Path, ...]]) -> bool:
     try:
         real = file.resolve()
@@ -185,6 +203,16 @@ class Chain:
         self.config = config
         self.store = Store(self.path, create=create)
         self._reconcile_config: Any = None
+        # The privacy filter masks this store's birth dates wherever they appear (titles, notes).
+        KNOWN_BIRTH_DATES.use(self._birth_dates)
+
+    def _birth_dates(self) -> list[str]:
+        return [
+            str(r[0])
+            for r in self.store.conn.execute(
+                "SELECT DISTINCT geboortedatum FROM persons WHERE geboortedatum IS NOT NULL"
+            )
+        ]
 
     # --- plumbing --------------------------------------------------------------------------
 
@@ -200,6 +228,8 @@ class Chain:
         return value if isinstance(value, Mapping) else {}
 
     def close(self) -> None:
+        if KNOWN_BIRTH_DATES.source == self._birth_dates:
+            KNOWN_BIRTH_DATES.get()  # what is still printed after the store closes stays masked
         self.store.close()
 
     def __enter__(self) -> Chain:
@@ -250,6 +280,8 @@ class Chain:
         if root:
             opts = attrs.evolve(opts, root=Path(root))
         outcome = ingest_file(self.store, Path(path), opts, now=now)
+        if outcome.records:
+            KNOWN_BIRTH_DATES.forget()
         if reconcile and outcome.dossier_ids:
             ids = set(outcome.dossier_ids) | set(self.store.live_dossier_ids(dirty_only=True))
             self.reconcile(dossier_ids=sorted(ids), now=now, kind="incremental")
@@ -288,6 +320,8 @@ class Chain:
             touched.update(outcome.dossier_ids)
             if progress is not None:
                 progress(outcome)
+        if any(o.records for o in outcomes):
+            KNOWN_BIRTH_DATES.forget()
         if reconcile:
             # Also what an interrupted earlier run stored but never reconciled (still dirty).
             live = {self.store.live_dossier(d) for d in touched}

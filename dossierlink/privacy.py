@@ -17,7 +17,7 @@ import io
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,6 +27,7 @@ from dossierlink.identifiers import is_valid_bsn
 from dossierlink.schema import Person, Record
 
 __all__ = [
+    "KNOWN_BIRTH_DATES",
     "PSEUDONYM_PREFIX",
     "GuardedStream",
     "Pseudonymiser",
@@ -52,6 +53,7 @@ class Sink(enum.Enum):
     JSON = "json"  # a value in JSON output (status file, --json, sidecars): control bytes stripped
     REPORT = "report"  # a report in any format: control bytes stripped, line breaks kept
     FILE_NAME = "file_name"  # a name we create on disk (quarantine copies): one safe path component
+    PATH = "path"  # a file or folder name shown anywhere: one line, dates that could be birth dates masked
     MESSAGE = "message"  # an error or reason sentence stored in the ledger and shown later
 
 
@@ -129,9 +131,124 @@ def mask_birth_dates(text: str, *, every_date: bool = False) -> str:
     return _BIRTH_CONTEXT.sub(lambda m: m.group("word") + DATE_MASK, text)
 
 
+_MONTH_NUMBER = {
+    name: n
+    for n, names in enumerate(
+        (
+            ("januari", "jan", "january"),
+            ("februari", "feb", "february"),
+            ("maart", "mrt", "march"),
+            ("april", "apr"),
+            ("mei", "may"),
+            ("juni", "jun", "june"),
+            ("juli", "jul", "july"),
+            ("augustus", "aug", "august"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt", "october"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+
+
+def _iso(date_text: str) -> str | None:
+    """``date_text`` (any spelling :data:`_ANY_DATE` finds) as ``YYYY-MM-DD``; None when it is no date."""
+    text = date_text.split("T")[0].strip().lower()
+    parts = re.split(r"[-/.\s]+", text)
+    try:
+        if len(parts) == 1 and len(text) == 8:
+            y, m, d = int(text[:4]), int(text[4:6]), int(text[6:])
+        elif len(parts[0]) == 4:
+            y, m, d = int(parts[0]), int(parts[1]), int(parts[2])
+        elif parts[1].isdigit():
+            d, m, y = int(parts[0]), int(parts[1]), int(parts[2])
+        else:
+            d, m, y = int(parts[0]), _MONTH_NUMBER[parts[1].rstrip(".")], int(parts[2])
+    except (ValueError, IndexError, KeyError):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+class _KnownBirthDates:
+    """The birth dates the open store holds: masked wherever they appear, in any spelling.
+
+    A birth date typed into a title or a note has no word beside it that says what it is; the
+    store knows it is someone's birth date. Loaded on first need from the source a Chain sets.
+    """
+
+    def __init__(self) -> None:
+        self.source: Callable[[], Iterable[str]] | None = None
+        self.dates: frozenset[str] | None = None
+
+    def use(self, source: Callable[[], Iterable[str]] | None) -> None:
+        self.source, self.dates = source, None
+
+    def forget(self) -> None:
+        self.dates = None  # new persons arrived: read again on next need
+
+    def get(self) -> frozenset[str]:
+        if self.dates is None:
+            found: set[str] = set()
+            if self.source is not None:
+                try:
+                    found = {iso for d in self.source() if d and (iso := _iso(str(d)))}
+                except Exception:  # a closed or busy store: the patterns above still apply
+                    found = set()
+            self.dates = frozenset(found)
+        return self.dates
+
+
+KNOWN_BIRTH_DATES = _KnownBirthDates()
+
+
+def _mask_old_dates(text: str) -> str:
+    import datetime as dt
+
+    last_year = dt.date.today().year - 1
+
+    def sub(m: re.Match[str]) -> str:
+        iso = _iso(m.group(0))
+        return DATE_MASK if iso is not None and int(iso[:4]) < last_year else m.group(0)
+
+    return _ANY_DATE.sub(sub, text)
+
+
+def _mask_known_birth_dates(text: str) -> str:
+    if not any(c.isdigit() for c in text):
+        return text
+    known = None
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal known
+        if known is None:
+            known = KNOWN_BIRTH_DATES.get()
+        return DATE_MASK if _iso(m.group(0)) in known else m.group(0)
+
+    return _ANY_DATE.sub(sub, text)
+
+
 # Keys of JSON-able data whose value is a birth date or a BSN wherever it appears.
 _BIRTH_KEYS = frozenset({"geboortedatum", "birth_date", "birthdate", "date_of_birth", "dob"})
 _BSN_KEYS = frozenset({"bsn", "burgerservicenummer"})
+# Keys whose values name files or folders (status file, sidecars, log fields).
+_PATH_KEYS = frozenset(
+    {
+        "path",
+        "paths",
+        "original",
+        "copy",
+        "sidecar",
+        "to",
+        "pending_files",
+        "in_flight",
+        "file",
+        "store",
+        "config",
+    }
+)
 
 
 # --- control bytes ----------------------------------------------------------------------------
@@ -186,13 +303,20 @@ def scrub(text: str, sink: Sink, *, reveal: bool = False, birth_dates: bool = Fa
     person's data). Control bytes are removed for every sink, whatever ``reveal`` says.
     """
     if not reveal:
-        text = mask_birth_dates(mask_bsns(text), every_date=birth_dates)
+        text = _mask_known_birth_dates(mask_birth_dates(mask_bsns(text), every_date=birth_dates))
     if sink is Sink.TERMINAL:
         return strip_controls(text, colours=True)
     if sink in (Sink.LOG, Sink.MESSAGE):
         return strip_controls(text, newlines=False)
+    if sink in (Sink.FILE_NAME, Sink.PATH) and not reveal:
+        # Before the store knows the person, a name like "aangifte 12-04-1990.csv" may hold a
+        # birth date: mask every date in a name older than last year (an export's date stays).
+        text = _mask_old_dates(text)
+    if sink is Sink.PATH:
+        return strip_controls(text, newlines=False)
     if sink is Sink.FILE_NAME:
-        cleaned = re.sub(r"[^\w.\-+@,=]+", "_", strip_controls(text, newlines=False)).strip("._")
+        text = strip_controls(text, newlines=False).replace("*", "x")
+        cleaned = re.sub(r"[^\w.\-+@,=]+", "_", text).strip("._")
         return cleaned[:200] or "file"
     return strip_controls(text)
 
@@ -217,6 +341,8 @@ def scrub_data(value: Any, sink: Sink = Sink.JSON, *, reveal: bool = False, birt
             ):
                 digits = "".join(c for c in v if c.isdigit())
                 out[key] = "*" * 7 + digits[-2:] if digits else "*********"
+            elif lowered in _PATH_KEYS and sink is Sink.JSON:
+                out[key] = scrub_data(v, Sink.PATH, reveal=reveal, birth_dates=birth_dates)
             else:
                 out[key] = scrub_data(v, sink, reveal=reveal, birth_dates=birth_dates)
         return out

@@ -19,9 +19,16 @@ from typing import Any, NoReturn
 import click
 
 from dossierlink import __version__
-from dossierlink.api import DEFAULT_DB, Chain, adapters_claiming, iter_files, masked_divergence_dict
+from dossierlink.api import (
+    DEFAULT_DB,
+    Chain,
+    adapters_claiming,
+    iter_files,
+    masked_divergence_dict,
+    store_birth_dates,
+)
 from dossierlink.cli import demo, dossier, report, samples, sync
-from dossierlink.privacy import guard_streams, mask_bsns
+from dossierlink.privacy import KNOWN_BIRTH_DATES, guard_streams, mask_bsns
 from dossierlink.store import StoreError
 
 __all__ = ["main"]
@@ -128,6 +135,9 @@ def main(ctx: click.Context, db: Path | None, config_path: str | None, debug: bo
 
     state["config"] = get_config
     state["chain"] = get_chain
+    KNOWN_BIRTH_DATES.use(
+        lambda: store_birth_dates(db or getattr(get_config(), "store_path", None) or DEFAULT_DB)
+    )
     ctx.obj = state
 
 

@@ -142,9 +142,9 @@ def _quarantine(
             if own_fd is not None:
                 os.close(own_fd)
     body = {k: scrub(v) if isinstance(v, str) else v for k, v in details.items()}
-    body["original"] = scrub(str(path))
+    body["original"] = _scrub(str(path), Sink.PATH)
     body["original_key"] = original_key(path)
-    body["copy"] = str(target) if copied else None
+    body["copy"] = _scrub(str(target), Sink.PATH) if copied else None
     try:
         _write_private(sidecar, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
     except BaseException:

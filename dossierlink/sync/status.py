@@ -68,7 +68,11 @@ class _TextFormatter(logging.Formatter):
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
             f = dict(fields)
-            event, path, inbox = f.pop("event", "-"), f.pop("path", ""), f.pop("inbox", "")
+            event, path, inbox = (
+                f.pop("event", "-"),
+                _scrub(str(f.pop("path", "")), Sink.PATH),
+                f.pop("inbox", ""),
+            )
             rest = " ".join(f"{k}={v}" for k, v in f.items() if v not in (None, "", ()))
             line = f"{stamp} {event:<11} {inbox:<14} {path} {rest}".rstrip()
         else:
