@@ -174,7 +174,10 @@ def test_a_full_run_over_a_hostile_chain_leaks_no_bsn_or_birth_date(tmp_path: Pa
                 r = _run(a, root)
                 # 2: the rejected inputs are bad input, as they should be; never a crash.
                 assert r.returncode in (0, 1, 2), (a, r.stderr[-2000:])
-                assert b"Traceback" not in r.stderr and b"Internal error" not in r.stderr, (a, r.stderr[-2000:])
+                assert b"Traceback" not in r.stderr and b"Internal error" not in r.stderr, (
+                    a,
+                    r.stderr[-2000:],
+                )
                 printed.append((" ".join(a), r.stdout + r.stderr))
     listing = json.loads(_run(["--db", db, "divergences", "--json"], root).stdout)
     assert listing, "the hostile chain produced no divergences: the sweep would prove little"
