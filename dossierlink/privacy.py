@@ -452,12 +452,37 @@ class Pseudonymiser:
         digest = hmac.new(self.key, value.encode("utf-8"), hashlib.sha256).hexdigest()
         return PSEUDONYM_PREFIX + digest[:20]
 
+    def text(self, text: str | None) -> str | None:
+        """Free text with every valid BSN (in any spelling) replaced by its pseudonym."""
+        if not text or not any(c.isdigit() for c in text):
+            return text
+
+        def sub(m: re.Match[str]) -> str:
+            if m.group("keep"):
+                return m.group(0)
+            digits = "".join(c for c in m.group("bsn") if c.isdigit()).zfill(9)
+            return self.pseudonym(digits) if is_valid_bsn(digits) else m.group(0)
+
+        return _BSN_LIKE.sub(sub, text)
+
+    def _free_text(self, obj: Any, fields: tuple[str, ...]) -> Any:
+        changes = {f: self.text(getattr(obj, f)) for f in fields}
+        changes = {f: v for f, v in changes.items() if v != getattr(obj, f)}
+        return attrs.evolve(obj, **changes) if changes else obj
+
     def person(self, person: Person) -> Person:
+        person = self._free_text(person, ("voornamen", "tussenvoegsel", "achternaam"))
         if not person.bsn:
             return person
         return attrs.evolve(person, bsn=self.pseudonym(person.bsn))
 
     def record(self, record: Record) -> Record:
-        if not any(p.bsn for p in record.persons):
-            return record
-        return attrs.evolve(record, persons=tuple(self.person(p) for p in record.persons))
+        """The record with persons' BSNs, and BSNs typed in any free text, as pseudonyms."""
+        return attrs.evolve(
+            record,
+            persons=tuple(self.person(p) for p in record.persons),
+            documents=tuple(self._free_text(d, ("title", "source_location")) for d in record.documents),
+            events=tuple(self._free_text(e, ("status", "description")) for e in record.events),
+            inventory=tuple(self._free_text(i, ("title", "by")) for i in record.inventory),
+            warnings=tuple(self.text(w) or w for w in record.warnings),
+        )

@@ -335,3 +335,28 @@ def test_a_copy_keeps_the_cases_when_the_file_it_copied_changes(tmp_path: Path, 
         again = chain.ingest([inbox])
         assert again.skipped == 2
         assert str(b) in chain.verify().unchanged
+
+
+# --- item 4: pseudonymisation reaches free text -------------------------------------------------
+
+
+def test_with_pseudonymisation_a_bsn_typed_in_a_title_is_stored_as_its_pseudonym(
+    tmp_path: Path, make: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    monkeypatch.setenv("DOSSIERLINK_PSEUDONYM_KEY", "test-sleutel-0123456789-abcdefghij")
+    inbox = tmp_path / "in"
+    _politie(make, inbox / "politie.csv", [1], title="Aangifte tegen bsn 123-456-782 (zie ook 123456782)")
+    with dossierlink.open(tmp_path / "keten.db") as chain:
+        assert chain.ingest([inbox]).ingested == 1
+    conn = sqlite3.connect(tmp_path / "keten.db")
+    try:
+        titles = [r[0] for r in conn.execute("SELECT title FROM documents")]
+        payloads = [str(r[0]) for r in conn.execute("SELECT payload FROM records")]
+    finally:
+        conn.close()
+    stored = " ".join(titles + payloads)
+    assert "ps:" in " ".join(titles)
+    for spelling in ("123-456-782", "123456782", make.bsn(1)):
+        assert spelling not in stored, spelling
