@@ -153,13 +153,34 @@ def skip_unchanged(store: Store, job: IngestJob) -> FileOutcome | None:
     known = store.source_by_stat(job.key, job.st.st_size, job.st.st_mtime)
     if known is None:
         return None
+    if _touched_since(job.st, known.get("ingested_at")):
+        # Size and mtime match, but the inode changed after the ledger read it: the content may
+        # have been rewritten with its mtime restored. The hash decides (verify would see it).
+        assert job.source is not None
+        job.sha = sha256_fd(job.source.fd)
+        if job.sha != known["sha256"]:
+            return None
     return FileOutcome(
         job.key, "skipped", "unchanged since it was last read", known["adapter"], known["sha256"]
     )
 
 
+def _touched_since(st: os.stat_result, ingested_at: str | None) -> bool:
+    if not ingested_at:
+        return True
+    try:
+        read = dt.datetime.fromisoformat(ingested_at)
+    except ValueError:
+        return True
+    if read.tzinfo is None:
+        read = read.replace(tzinfo=dt.UTC)
+    return st.st_ctime > read.timestamp() + 1.0
+
+
 def hash_content(store: Store, job: IngestJob) -> None:
     """The sha256 of the content: the file's identity from here on."""
+    if job.sha is not None:  # skip_unchanged already hashed it
+        return
     assert job.source is not None
     try:
         job.sha = sha256_fd(job.source.fd)

@@ -360,3 +360,22 @@ def test_with_pseudonymisation_a_bsn_typed_in_a_title_is_stored_as_its_pseudonym
     assert "ps:" in " ".join(titles)
     for spelling in ("123-456-782", "123456782", make.bsn(1)):
         assert spelling not in stored, spelling
+
+
+def test_a_file_rewritten_with_its_size_and_mtime_restored_is_read_again(tmp_path: Path, make: Any) -> None:
+    import datetime as dt
+    import time
+
+    export = _politie(make, tmp_path / "in" / "politie.csv", [1])
+    st = export.stat()
+    with dossierlink.open(tmp_path / "keten.db") as chain:
+        read_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
+        assert chain.ingest_file(export, now=read_at).status == "ingested"
+        time.sleep(0.05)
+        text = export.read_text(encoding="utf-8").replace("Vries1", "Visser")  # same length
+        export.write_text(text, encoding="utf-8")
+        os.utime(export, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert export.stat().st_size == st.st_size
+        assert str(export) in chain.verify().changed
+        outcome = chain.ingest_file(export)
+    assert outcome.status == "ingested", outcome
