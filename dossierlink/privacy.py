@@ -64,7 +64,13 @@ class Sink(enum.Enum):
 _SEP = r"[ .\-/_\u00a0\u2007\u2009\u202f\u200b\u200c\u200d\u2060\ufeff]"
 _S = rf"{_SEP}{{1,3}}"
 # Tokens that hold digit runs but are no BSN: hashes, pseudonyms. Matched first and kept.
-_KEEP = r"ps:[0-9a-f]{20}|(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])"
+# Divergence ids (``MC-b894b590a9796a01``) and JSON number values (sizes, counts: a BSN is
+# always written as a string) are kept too, so ids stay usable and --json stays valid JSON.
+_KEEP = (
+    r"ps:[0-9a-f]{20}|(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])"
+    r"|(?<![0-9A-Za-z])[A-Z]{1,4}-[0-9a-f]{12,24}(?![0-9A-Za-z])"
+    r"|(?<=\":)\s?-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?=\s*[,}\]\n\r]|$)"
+)
 _BSN_LIKE = re.compile(
     rf"(?P<keep>{_KEEP})|(?<!\d)(?P<bsn>"
     rf"\d{{3}}{_S}\d{{2}}{_S}\d{{2}}{_S}\d{{2}}"  # 123 45 67 82

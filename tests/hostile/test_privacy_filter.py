@@ -243,3 +243,11 @@ def test_ledger_reasons_and_the_disclosure_log_pass_the_filter(tmp_path: Path) -
     _assert_clean(outcome.reason or "")
     _assert_clean(json.dumps(rows, ensure_ascii=False))
     _assert_clean(json.dumps(disclosures, ensure_ascii=False))
+
+
+def test_divergence_ids_and_json_numbers_pass_unchanged() -> None:
+    text = json.dumps({"id": "MC-123456789a796a01", "size": 123456789, "bsn": "123456782"}, indent=1)
+    out = scrub(text, Sink.TERMINAL)
+    data = json.loads(out)  # still JSON
+    assert data["id"] == "MC-123456789a796a01" and data["size"] == 123456789
+    assert data["bsn"] == "*******82"
