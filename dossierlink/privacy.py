@@ -63,34 +63,53 @@ class Sink(enum.Enum):
 # non-breaking and thin spaces, and zero-width characters (which a terminal does not show).
 _SEP = r"[ .\-/_\u00a0\u2007\u2009\u202f\u200b\u200c\u200d\u2060\ufeff]"
 _S = rf"{_SEP}{{1,3}}"
-# Tokens that hold digit runs but are no BSN: hashes, pseudonyms. Matched first and kept.
-# Divergence ids (``MC-b894b590a9796a01``) and JSON number values (sizes, counts: a BSN is
-# always written as a string) are kept too, so ids stay usable and --json stays valid JSON.
-_KEEP = (
-    r"ps:[0-9a-f]{20}|(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])"
-    r"|(?<![0-9A-Za-z])[A-Z]{1,4}-[0-9a-f]{12,24}(?![0-9A-Za-z])"
-    r"|(?<=\":)\s?-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?=\s*[,}\]\n\r]|$)"
-)
+# Every pattern below starts with a digit (the lookbehind comes after it), so the regex engine
+# skips text without digits at C speed: the filter runs over whole reports.
 _BSN_LIKE = re.compile(
-    rf"(?P<keep>{_KEEP})|(?<!\d)(?P<bsn>"
-    rf"\d{{3}}{_S}\d{{2}}{_S}\d{{2}}{_S}\d{{2}}"  # 123 45 67 82
-    rf"|\d{{4}}{_S}\d{{2}}{_S}\d{{3}}"  # 1234.56.782
-    rf"|\d{{3}}{_S}\d{{3}}{_S}\d{{3}}"  # 123-456-782, 999/000/007, 123 456 782
-    rf"|\d{{2}}{_S}\d{{3}}{_S}\d{{3}}"  # 12.345.678 (a BSN without its leading zero)
-    r"|\d{8,9})(?!\d)"
+    r"\d(?<!\d\d)(?:"
+    rf"\d{{2}}{_S}\d{{2}}{_S}\d{{2}}{_S}\d{{2}}"  # 123 45 67 82
+    rf"|\d{{3}}{_S}\d{{2}}{_S}\d{{3}}"  # 1234.56.782
+    rf"|\d{{2}}{_S}\d{{3}}{_S}\d{{3}}"  # 123-456-782, 999/000/007, 123 456 782
+    rf"|\d{_S}\d{{3}}{_S}\d{{3}}"  # 12.345.678 (a BSN without its leading zero)
+    r"|\d{7,8})(?!\d)"
 )
+_HEX = frozenset("0123456789abcdef")
+_ID_PREFIX = re.compile(r"(?:^|[^0-9A-Za-z])[A-Z]{1,4}-$")
+_JSON_NUMBER_END = re.compile(r"(?:\.\d+)?(?:[eE][-+]?\d+)?\s*(?:[,}\]\r\n]|$)")
+
+
+def _kept(s: str, start: int, end: int) -> bool:
+    """Digit runs that are no BSN: hashes, pseudonyms, divergence ids (``MC-b894b590a9796a01``)
+    and JSON number values (sizes, counts: a BSN is always written as a string), so ids stay
+    usable and --json stays valid JSON."""
+    left, right = start, end
+    while left > 0 and s[left - 1].isascii() and s[left - 1].isalnum():
+        left -= 1
+    while right < len(s) and s[right].isascii() and s[right].isalnum():
+        right += 1
+    token = s[left:right]
+    if token != s[start:end] and set(token) <= _HEX:
+        if len(token) >= 32 or (len(token) == 20 and s[max(0, left - 3) : left] == "ps:"):
+            return True
+        if 12 <= len(token) <= 24 and _ID_PREFIX.search(s[max(0, left - 6) : left]):
+            return True
+    if token == s[start:end]:
+        before = s[max(0, start - 3) : start].rstrip(" ")
+        if before.endswith('":') and _JSON_NUMBER_END.match(s, end):
+            return True
+    return False
 
 
 def _mask_match(m: re.Match[str]) -> str:
-    if m.group("keep"):
-        return m.group(0)
-    text = m.group("bsn")
+    text = m.group(0)
     digits = "".join(c for c in text if c.isdigit())
     # An 8-digit run is a BSN only when its leading zero was dropped: mask it when the
     # elfproef says so, and leave other 8-digit numbers (an SKN, a date) readable.
     if len(digits) == 8 and not is_valid_bsn("0" + digits):
         return text
     if len(digits) == 8 and len(text) == 8 and _looks_like_date(text):
+        return text
+    if len(text) == len(digits) and _kept(m.string, m.start(), m.end()):
         return text
     return "*" * 7 + digits[-2:]
 
@@ -118,7 +137,17 @@ _DATE = (
     rf"|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}"
     r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
 )
-_ANY_DATE = re.compile(rf"(?<!\d)(?:{_DATE})(?!\d)", re.IGNORECASE)
+# Starts with a digit (see _BSN_LIKE): the same dates as _DATE, the first digit taken first.
+_ANY_DATE = re.compile(
+    r"\d(?<!\d\d)(?:"
+    r"\d{3}[-/.]\d{1,2}[-/.]\d{1,2}(?:T[\d:.+Z\-]*)?"
+    r"|\d?[-/.]\d{1,2}[-/.]\d{4}"
+    rf"|\d?\s+(?:{_MONTHS})\.?\s+\d{{4}}"
+    r"|(?<=1)9\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    r"|(?<=2)0\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    r")(?!\d)",
+    re.IGNORECASE,
+)
 # A date right after a word that says it is a birth date, in free text.
 _BIRTH_WORDS = (
     r"geb(?:oren)?\b\.?|geboorte(?:datum)?|geb\.?\s*datum|geboren\s+op|born(?:\s+on)?|d\.?o\.?b\.?"
@@ -127,6 +156,7 @@ _BIRTH_WORDS = (
 _BIRTH_CONTEXT = re.compile(
     rf"(?P<word>(?:{_BIRTH_WORDS})[\s:=_\-]{{0,3}})(?P<date>{_DATE})(?!\d)", re.IGNORECASE
 )
+_BIRTH_HINT = re.compile(r"geb|born|birth|dob|d\.o\.b|date of birth")
 DATE_MASK = "**-**-****"
 
 
@@ -134,7 +164,21 @@ def mask_birth_dates(text: str, *, every_date: bool = False) -> str:
     """Mask dates said to be birth dates ("geboren 12-03-1985"), or with ``every_date`` every date."""
     if every_date:
         return _ANY_DATE.sub(DATE_MASK, text)
-    return _BIRTH_CONTEXT.sub(lambda m: m.group("word") + DATE_MASK, text)
+    # The words are rare: find them in the lowered text first, then match only there.
+    out: list[str] = []
+    done = 0
+    for hint in _BIRTH_HINT.finditer(text.lower()):
+        if hint.start() < done:
+            continue
+        m = _BIRTH_CONTEXT.match(text, hint.start())
+        if m is not None:
+            out.append(text[done : m.start("date")])
+            out.append(DATE_MASK)
+            done = m.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 _MONTH_NUMBER = {
@@ -162,6 +206,8 @@ _MONTH_NUMBER = {
 
 def _iso(date_text: str) -> str | None:
     """``date_text`` (any spelling :data:`_ANY_DATE` finds) as ``YYYY-MM-DD``; None when it is no date."""
+    if len(date_text) >= 10 and date_text[4] == "-" and date_text[7] == "-" and date_text[:4].isdigit():
+        return date_text[:10]  # already ISO: the common case
     text = date_text.split("T")[0].strip().lower()
     parts = re.split(r"[-/.\s]+", text)
     try:
@@ -191,6 +237,9 @@ class _KnownBirthDates:
 
     def use(self, source: Callable[[], Iterable[str]] | None) -> None:
         self.source, self.dates = source, None
+
+    def possible(self) -> bool:
+        return self.source is not None or bool(self.dates)
 
     def forget(self) -> None:
         self.dates = None  # new persons arrived: read again on next need
@@ -223,17 +272,12 @@ def _mask_old_dates(text: str) -> str:
 
 
 def _mask_known_birth_dates(text: str) -> str:
-    if not any(c.isdigit() for c in text):
+    if not any(c.isdigit() for c in text) or not KNOWN_BIRTH_DATES.possible():
         return text
-    known = None
-
-    def sub(m: re.Match[str]) -> str:
-        nonlocal known
-        if known is None:
-            known = KNOWN_BIRTH_DATES.get()
-        return DATE_MASK if _iso(m.group(0)) in known else m.group(0)
-
-    return _ANY_DATE.sub(sub, text)
+    known = KNOWN_BIRTH_DATES.get()
+    if not known:
+        return text
+    return _ANY_DATE.sub(lambda m: DATE_MASK if _iso(m.group(0)) in known else m.group(0), text)
 
 
 # Keys of JSON-able data whose value is a birth date or a BSN wherever it appears.
@@ -464,9 +508,9 @@ class Pseudonymiser:
             return text
 
         def sub(m: re.Match[str]) -> str:
-            if m.group("keep"):
+            if _kept(m.string, m.start(), m.end()):
                 return m.group(0)
-            digits = "".join(c for c in m.group("bsn") if c.isdigit()).zfill(9)
+            digits = "".join(c for c in m.group(0) if c.isdigit()).zfill(9)
             return self.pseudonym(digits) if is_valid_bsn(digits) else m.group(0)
 
         return _BSN_LIKE.sub(sub, text)
