@@ -228,8 +228,10 @@ class Chain:
         return value if isinstance(value, Mapping) else {}
 
     def close(self) -> None:
-        if KNOWN_BIRTH_DATES.source == self._birth_dates:
-            KNOWN_BIRTH_DATES.get()  # what is still printed after the store closes stays masked
+        if KNOWN_BIRTH_DATES.source == self._birth_dates and KNOWN_BIRTH_DATES.dates is None:
+            # What is still printed after the store closes stays masked: read it then, read-only.
+            path = self.path
+            KNOWN_BIRTH_DATES.use(lambda: store_birth_dates(path))
         self.store.close()
 
     def __enter__(self) -> Chain:
