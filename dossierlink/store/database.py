@@ -31,7 +31,7 @@ from dossierlink.store.payload import (
     record_to_payload,
     shared_identifier,
 )
-from dossierlink.store.tables import DIVERGENCES, DOSSIERS, RECORDS, SOURCES
+from dossierlink.store.tables import DIVERGENCES, DOSSIERS, RECORDS, SOURCES, TABLES
 
 __all__ = ["BUSY_TIMEOUT_S", "IngestedFile", "Store", "StoreError", "utcnow"]
 
@@ -70,7 +70,8 @@ _CORE_TABLES = (SOURCES, DOSSIERS, RECORDS, DIVERGENCES)
 def _refuse_foreign(path: Path, db: Database) -> None:
     """A SQLite file with tables but none of ours is someone else's database: never add ours to it."""
     names = [n for n in db.table_names() if not n.startswith("sqlite_")]
-    if names and SOURCES.name not in names:
+    ours = {t.name for t in TABLES} | {"_sqlite_migrations"}
+    if names and not ours.intersection(names):
         shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
         raise StoreError(
             f"{path} is not a dossierlink store (it holds the tables {shown}); "
