@@ -121,7 +121,29 @@ def _looks_like_date(digits: str) -> bool:
 
 def mask_bsns(text: str) -> str:
     """Mask every BSN-like number in free text, in every spelling: only the last two digits stay."""
-    return _BSN_LIKE.sub(_mask_match, text)
+    return _replace_bsns(text, _mask_match)
+
+
+def _replace_bsns(text: str, replace: Callable[[re.Match[str]], str]) -> str:
+    """``_BSN_LIKE.sub`` that looks again one digit further when a candidate is left alone.
+
+    In ``01 900 000 004`` the first candidate, ``01 900 000``, is no BSN; the BSN ``900 000 004``
+    overlaps it and must still be found.
+    """
+    out: list[str] = []
+    done = pos = 0
+    while (m := _BSN_LIKE.search(text, pos)) is not None:
+        new = replace(m)
+        if new == m.group(0):
+            pos = m.start() + 1
+            continue
+        out.append(text[done : m.start()])
+        out.append(new)
+        done = pos = m.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
 
 
 # --- birth dates ------------------------------------------------------------------------------
@@ -513,7 +535,7 @@ class Pseudonymiser:
             digits = "".join(c for c in m.group(0) if c.isdigit()).zfill(9)
             return self.pseudonym(digits) if is_valid_bsn(digits) else m.group(0)
 
-        return _BSN_LIKE.sub(sub, text)
+        return _replace_bsns(text, sub)
 
     def _free_text(self, obj: Any, fields: tuple[str, ...]) -> Any:
         changes = {f: self.text(getattr(obj, f)) for f in fields}
