@@ -92,11 +92,16 @@ def test_a_fifo_in_the_inbox_is_refused_without_hanging(tmp_path: Path) -> None:
 # --- item 6: every spelling of a BSN ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("spelling", [*SPELLINGS, "999/000/007", "BSN:123456782", "x123-456-782y", "01 123 456 782"])
+@pytest.mark.parametrize("spelling", [*SPELLINGS, "999/000/007", "BSN:123456782", "x123-456-782y"])
 def test_every_spelling_of_a_bsn_is_masked(spelling: str) -> None:
     masked = mask_bsns(f"verdachte {spelling} gehoord")
     digits = "".join(c for c in masked if c.isdigit())
     assert len(digits) <= 2, masked
+
+
+def test_a_bsn_right_after_another_number_is_masked() -> None:
+    # "01 123 456" is no BSN, but the BSN overlapping it is.
+    assert mask_bsns("pagina 01 123 456 782") == "pagina 01 *******82"
 
 
 @pytest.mark.parametrize(
