@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import ClassVar
 
 from dossierlink.identifiers import IdentifierKind, PvNumberError, parse_pv_number
-from dossierlink.ingest import Adapter, AdapterError, Hints, decode_text, read_limited, sha256_file
+from dossierlink.ingest import (
+    Adapter,
+    AdapterError,
+    Hints,
+    decode_text,
+    open_binary,
+    read_limited,
+    sha256_file,
+)
 from dossierlink.paper.folders import folder_hints
 from dossierlink.schema import (
     Document,
@@ -133,7 +141,7 @@ class InventoryCsvAdapter(Adapter):
         try:
             if Path(path).suffix.lower() not in (".csv", ".txt"):
                 return False
-            with Path(path).open("rb") as fh:
+            with open_binary(Path(path)) as fh:
                 head = fh.read(4096).decode("utf-8", "replace").lower()
         except Exception:
             return False

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from dossierlink.identifiers import IdentifierKind, PvNumberError, parse_pv_number
-from dossierlink.ingest import Adapter, AdapterError, Hints
+from dossierlink.ingest import Adapter, AdapterError, Hints, open_binary
 from dossierlink.paper.folders import folder_hints
 from dossierlink.paper.isolate import read_pdf_isolated
 from dossierlink.paper.ocr import ocr_available, run_ocr
@@ -74,7 +74,7 @@ class ScanAdapter(Adapter):
         try:
             if Path(path).suffix.lower() != ".pdf":
                 return False
-            with Path(path).open("rb") as fh:
+            with open_binary(Path(path)) as fh:
                 return b"%PDF-" in fh.read(1024)
         except Exception:
             return False

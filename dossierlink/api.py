@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from dossierlink.ingest.pipeline import FileOutcome, IngestOptions, ingest_file
-from dossierlink.privacy import Pseudonymiser, load_key
+from dossierlink.privacy import KNOWN_BIRTH_DATES, Pseudonymiser, Sink, load_key, scrub, scrub_data
 from dossierlink.reconcile.persons import PersonMatch, compare_persons
 from dossierlink.schema import Divergence, Identifier, Medium, Person, Record
 from dossierlink.store import Store, utcnow
@@ -38,6 +38,7 @@ __all__ = [
     "masked_divergence_dict",
     "open",
     "save_report",
+    "store_birth_dates",
 ]
 
 DEFAULT_DB = "dossierlink.db"
@@ -100,7 +101,8 @@ class DossierDetail:
                         p["bsn"] = mask_bsn(p["bsn"])
                     if p.get("geboortedatum"):
                         p["geboortedatum"] = "****-**-**"
-        return out
+            out["divergences"] = [masked_divergence_dict(d, details=True) for d in self.divergences]
+        return scrub_data(out, reveal=reveal)  # type: ignore[no-any-return]
 
 
 @attrs.frozen
@@ -137,6 +139,32 @@ def iter_files(paths: Iterable[str | Path], root: str | Path | None = None) -> I
             yield path, Path(root) if root else path.parent
 
 
+def store_birth_dates(path: str | Path) -> list[str]:
+    """The birth dates a store holds (read-only; [] when there is no store there), for the privacy filter."""
+    import sqlite3
+
+    store = Path(path)
+    if not store.is_file():
+        return []
+    conn = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=5)
+    try:
+        rows = conn.execute("SELECT DISTINCT geboortedatum FROM persons WHERE geboortedatum IS NOT NULL")
+        return [str(r[0]) for r in rows]
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        conn.close()
+
+
+def _is_own(file: Path, own: tuple[tuple[Path, ...], tuple[Path, ...]]) -> bool:
+    try:
+        real = file.resolve()
+    except (OSError, RuntimeError):
+        return False
+    files, folders = own
+    return real in files or any(real.is_relative_to(folder) for folder in folders)
+
+
 def adapters_claiming(path: str | Path) -> list[Any]:
     """The installed adapters whose ``identify`` claims the file (one, when the format is clear)."""
     from dossierlink.ingest.adapter import available_adapters
@@ -151,22 +179,24 @@ def adapters_claiming(path: str | Path) -> list[Any]:
     return claims
 
 
-def masked_divergence_dict(divergence: Divergence) -> dict[str, Any]:
-    """A divergence as JSON-ready data for a list: BSNs (and a person's dates) masked, no details."""
+def masked_divergence_dict(divergence: Divergence, *, details: bool = False) -> dict[str, Any]:
+    """A divergence as JSON-ready data: BSNs and a person's dates masked (details only when asked)."""
     from dossierlink.convert import divergence_to_dict
     from dossierlink.report.privacy import mask_divergence
 
     row = divergence_to_dict(mask_divergence(divergence))
-    row.pop("details", None)
-    return row
+    if not details:
+        row.pop("details", None)
+    return scrub_data(row)  # type: ignore[no-any-return]
 
 
 def save_report(path: str | Path, text: str, *, revealed: bool) -> None:
-    """Write a rendered report; an unmasked (``revealed``) one is readable by its owner only."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    fd = os.open(path, flags, 0o600 if revealed else 0o644)
+    """Write a rendered report readable by its owner only (a masked report still names suspects)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(path, flags, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode on O_TRUNC: make it owner-only too
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
+        handle.write(text if revealed else scrub(text, Sink.REPORT))
 
 
 class Chain:
@@ -177,6 +207,16 @@ class Chain:
         self.config = config
         self.store = Store(self.path, create=create)
         self._reconcile_config: Any = None
+        # The privacy filter masks this store's birth dates wherever they appear (titles, notes).
+        KNOWN_BIRTH_DATES.use(self._birth_dates)
+
+    def _birth_dates(self) -> list[str]:
+        return [
+            str(r[0])
+            for r in self.store.conn.execute(
+                "SELECT DISTINCT geboortedatum FROM persons WHERE geboortedatum IS NOT NULL"
+            )
+        ]
 
     # --- plumbing --------------------------------------------------------------------------
 
@@ -192,6 +232,10 @@ class Chain:
         return value if isinstance(value, Mapping) else {}
 
     def close(self) -> None:
+        if KNOWN_BIRTH_DATES.source == self._birth_dates and KNOWN_BIRTH_DATES.dates is None:
+            # What is still printed after the store closes stays masked: read it then, read-only.
+            path = self.path
+            KNOWN_BIRTH_DATES.use(lambda: store_birth_dates(path))
         self.store.close()
 
     def __enter__(self) -> Chain:
@@ -242,6 +286,8 @@ class Chain:
         if root:
             opts = attrs.evolve(opts, root=Path(root))
         outcome = ingest_file(self.store, Path(path), opts, now=now)
+        if outcome.records:
+            KNOWN_BIRTH_DATES.forget()
         if reconcile and outcome.dossier_ids:
             ids = set(outcome.dossier_ids) | set(self.store.live_dossier_ids(dirty_only=True))
             self.reconcile(dossier_ids=sorted(ids), now=now, kind="incremental")
@@ -249,7 +295,7 @@ class Chain:
 
     def ingest(
         self,
-        paths: Iterable[str | Path],
+        paths: Iterable[str | Path] | str | os.PathLike[str],
         *,
         adapter: str = "auto",
         organisation: str | None = None,
@@ -269,12 +315,19 @@ class Chain:
         outcomes: list[FileOutcome] = []
         touched: set[int] = set()
         base = self._ingest_options(adapter, organisation, medium, options, quarantine, self._pseudonymiser())
+        if isinstance(paths, str | os.PathLike):  # one path, not the characters of a string
+            paths = [Path(paths)]
+        own = self._own_files(quarantine)
         for file, file_root in iter_files(paths, root):
+            if _is_own(file, own):
+                continue  # the store, its side files and the quarantine are never exports
             outcome = ingest_file(self.store, file, attrs.evolve(base, root=file_root), now=now)
             outcomes.append(outcome)
             touched.update(outcome.dossier_ids)
             if progress is not None:
                 progress(outcome)
+        if any(o.records for o in outcomes):
+            KNOWN_BIRTH_DATES.forget()
         if reconcile:
             # Also what an interrupted earlier run stored but never reconciled (still dirty).
             live = {self.store.live_dossier(d) for d in touched}
@@ -293,6 +346,16 @@ class Chain:
             merges=sum(o.merges for o in outcomes),
             outcomes=tuple(outcomes),
         )
+
+    def _own_files(self, quarantine: str | Path | None) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+        """(files, folders) dossierlink itself writes: the store and its side files, the quarantine."""
+        store = self.path.resolve()
+        files = tuple(
+            store.with_name(store.name + suffix)
+            for suffix in ("", "-wal", "-shm", "-journal", ".sync-status.json", ".lock", ".sync.lock")
+        )
+        folders = tuple(Path(q).resolve() for q in (quarantine,) if q)
+        return files, folders
 
     # --- reconcile -------------------------------------------------------------------------
 

@@ -199,6 +199,12 @@ class Config:
                         f"{where}{what} ({path}) lies inside the watched inbox {inbox.path}: the daemon "
                         "never writes into a watched folder; move it outside."
                     )
+                elif what != "[store] path" and _inside(inbox_real, real):
+                    # The daemon would read back its own copies (again and again): refuse it.
+                    problems.append(
+                        f"{where}the inbox {inbox.path} lies inside {what} ({path}): the daemon would "
+                        "ingest its own copies; move the inbox outside it."
+                    )
         return problems
 
     # -- conveniences ---------------------------------------------------------------------------

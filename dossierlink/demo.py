@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 
 import dossierlink
-from dossierlink.api import IngestSummary
+from dossierlink.api import IngestSummary, save_report
 
 __all__ = ["DemoResult", "find_samples", "run_demo"]
 
@@ -65,7 +65,7 @@ def run_demo(samples: Path, out: Path, *, lang: str = "nl", now: dt.datetime | N
         )
         html_path = out / "rapport.html"
         html = chain.report(level="operational", fmt="html", lang=lang, now=now, log=False)
-        html_path.write_text(html, encoding="utf-8")
+        save_report(html_path, html, revealed=False)  # owner-only: it names (sample) suspects
         # Logged once the page exists: a report that failed to be written was not disclosed.
         chain.log_disclosure(
             what="report operational", level="operational", fmt="html", revealed=False, output=str(html_path)

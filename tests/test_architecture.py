@@ -212,6 +212,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "fingerprint": frozenset(),
     "_version": frozenset(),
     "errors": frozenset(),
+    "pinned": frozenset(),
     "schema": frozenset({"identifiers"}),
     "privacy": frozenset({"identifiers", "schema"}),
     "convert": frozenset({"identifiers", "schema"}),
@@ -219,8 +220,10 @@ ALLOWED: dict[str, frozenset[str]] = {
     "synth": frozenset({"identifiers", "schema"}),
     "config": frozenset({"identifiers", "schema", "ingest"}),
     "store": frozenset({"identifiers", "schema", "convert", "reconcile"}),
-    "paper": frozenset({"identifiers", "schema", "fingerprint", "errors"}),
-    "ingest": frozenset({"identifiers", "schema", "fingerprint", "errors", "privacy", "paper", "store"}),
+    "paper": frozenset({"identifiers", "schema", "fingerprint", "errors", "pinned"}),
+    "ingest": frozenset(
+        {"identifiers", "schema", "fingerprint", "errors", "pinned", "privacy", "paper", "store"}
+    ),
     "report": frozenset({"identifiers", "schema", "privacy", "convert", "reconcile", "store", "_version"}),
     "api": frozenset(
         {
@@ -228,6 +231,7 @@ ALLOWED: dict[str, frozenset[str]] = {
             "schema",
             "fingerprint",
             "errors",
+            "pinned",
             "privacy",
             "convert",
             "config",
@@ -238,7 +242,18 @@ ALLOWED: dict[str, frozenset[str]] = {
     ),
     "demo": frozenset({"__init__", "api"}),
     "sync": frozenset(
-        {"identifiers", "schema", "privacy", "config", "reconcile", "store", "ingest", "paper", "api"}
+        {
+            "identifiers",
+            "schema",
+            "pinned",
+            "privacy",
+            "config",
+            "reconcile",
+            "store",
+            "ingest",
+            "paper",
+            "api",
+        }
     ),
     "web": frozenset(
         {"identifiers", "schema", "privacy", "convert", "config", "store", "report", "api", "_version"}

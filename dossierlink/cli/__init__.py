@@ -18,7 +18,14 @@ from typing import Any, NoReturn
 import click
 
 from dossierlink import __version__
-from dossierlink.api import DEFAULT_DB, Chain, adapters_claiming, iter_files, masked_divergence_dict
+from dossierlink.api import (
+    DEFAULT_DB,
+    Chain,
+    adapters_claiming,
+    iter_files,
+    masked_divergence_dict,
+    store_birth_dates,
+)
 from dossierlink.cli import demo, dossier, pull, report, samples, sync
 from dossierlink.cli import serve as serve_commands
 from dossierlink.cli.output import (
@@ -35,7 +42,7 @@ from dossierlink.cli.output import (
 )
 from dossierlink.ingest.options import parse_options
 from dossierlink.ingest.pipeline import TransientError
-from dossierlink.privacy import mask_bsns
+from dossierlink.privacy import KNOWN_BIRTH_DATES, guard_streams, mask_bsns
 from dossierlink.store import StoreError
 
 __all__ = ["main"]
@@ -52,19 +59,22 @@ class _Group(click.Group):
     """Turns expected failures into one readable line; tracebacks only with --debug."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        # Click's own error printing says "Error:"; ours says "dossierlink:" (docs/cli.md).
-        if kwargs.get("standalone_mode", True) is False:
-            return super().main(*args, **kwargs)
-        kwargs["standalone_mode"] = False
-        try:
-            code = super().main(*args, **kwargs)
-        except click.ClickException as exc:
-            show_error(exc)
-            sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo(PREFIX + "interrupted.", err=True)
-            sys.exit(130)  # the shell's code for Ctrl-C (128 + SIGINT), not a finding
-        sys.exit(code if isinstance(code, int) else EXIT_OK)
+        # Everything printed, errors included, passes the privacy filter.
+        argv = kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]
+        with guard_streams(reveal="--reveal" in argv):
+            # Click's own error printing says "Error:"; ours says "dossierlink:" (docs/cli.md).
+            if kwargs.get("standalone_mode", True) is False:
+                return super().main(*args, **kwargs)
+            kwargs["standalone_mode"] = False
+            try:
+                code = super().main(*args, **kwargs)
+            except click.ClickException as exc:
+                show_error(exc)
+                sys.exit(exc.exit_code)
+            except click.Abort:
+                click.echo(PREFIX + "interrupted.", err=True)
+                sys.exit(130)  # the shell's code for Ctrl-C (128 + SIGINT), not a finding
+            sys.exit(code if isinstance(code, int) else EXIT_OK)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -153,6 +163,9 @@ def main(ctx: click.Context, db: Path | None, config_path: str | None, debug: bo
 
     state["config"] = get_config
     state["chain"] = get_chain
+    KNOWN_BIRTH_DATES.use(
+        lambda: store_birth_dates(db or getattr(get_config(), "store_path", None) or DEFAULT_DB)
+    )
     ctx.obj = state
 
 

@@ -53,6 +53,7 @@ from dossierlink.ingest.readers import (
     xml_local,
     xml_root_name,
 )
+from dossierlink.pinned import open_binary
 
 __all__ = [
     "Adapter",
@@ -80,6 +81,7 @@ __all__ = [
     "identify",
     "json_head",
     "load_json",
+    "open_binary",
     "opt_date",
     "parse_date",
     "parse_datetime",

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 import attrs
 
 from dossierlink.errors import AdapterError
+from dossierlink.pinned import open_binary
 from dossierlink.schema import Medium, Record
 
 __all__ = [
@@ -164,7 +165,7 @@ def identify(path: Path, name: str = "auto") -> Adapter:
 
 def sha256_file(path: Path, *, chunk: int = 1 << 20) -> str:
     h = hashlib.sha256()
-    with path.open("rb") as fh:
+    with open_binary(path) as fh:
         while block := fh.read(chunk):
             h.update(block)
     return h.hexdigest()

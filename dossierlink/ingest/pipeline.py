@@ -15,19 +15,20 @@ exception from a bad file escapes this module; only :class:`TransientError` asks
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import sqlite3
-import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from dossierlink.ingest.adapter import Adapter, AdapterError, Hints, SkippedSource, identify, sha256_file
+from dossierlink.ingest.adapter import Adapter, AdapterError, Hints, SkippedSource, identify
 from dossierlink.ingest.quarantine import quarantine_file
-from dossierlink.privacy import Pseudonymiser, mask_bsns
+from dossierlink.pinned import InputRefused, PinnedInput, open_input, pinned
+from dossierlink.privacy import Pseudonymiser, Sink, scrub
 from dossierlink.schema import Medium, Record
 from dossierlink.store import Store, utcnow
 
@@ -52,6 +53,10 @@ MAX_RECORDS_PER_FILE = 2_000_000
 
 class TransientError(Exception):
     """A failure worth retrying (database busy, file locked, disk full)."""
+
+
+class Unreadable(TransientError):
+    """The file cannot be opened (permission denied): retried, and again once its mode changes."""
 
 
 class Rejected(Exception):
@@ -94,6 +99,7 @@ class IngestJob:
     opts: IngestOptions
     now: dt.datetime
     st: os.stat_result | None = None  # preflight
+    source: PinnedInput | None = None  # preflight: the one open descriptor every step reads
     sha: str | None = None  # hash_content
     adapter: Adapter | None = None  # choose_adapter
     records: list[Record] = attrs.field(factory=list)  # extract_records, protect
@@ -114,27 +120,24 @@ Step = Callable[[Store, IngestJob], FileOutcome | None]
 
 
 def preflight(store: Store, job: IngestJob) -> None:
-    """Refuse what is not a regular, non-empty file within the size limit (symlinks stay in the root)."""
+    """Open the file once (no symlink out of the root, a regular, non-empty file within the limit).
+
+    Every later step reads this one descriptor (:mod:`dossierlink.pinned`): a name swapped for a
+    symlink after this point is never read.
+    """
     path, opts = job.path, job.opts
     try:
-        st = path.lstat()
+        source = open_input(path, root=opts.root)
+    except InputRefused as exc:
+        raise Rejected(exc.reason) from None
     except FileNotFoundError:
         raise Rejected("the file disappeared before it could be read") from None
+    except PermissionError as exc:
+        raise Unreadable(f"{path}: cannot be read ({exc.strerror}); fix its permissions") from exc
     except OSError as exc:
         raise TransientError(f"{path}: cannot be read now ({exc.strerror})") from exc
-    if stat.S_ISLNK(st.st_mode):
-        try:
-            target = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            raise Rejected("the file is a broken symlink or a symlink loop") from None
-        if opts.root is not None and not target.is_relative_to(opts.root.resolve()):
-            raise Rejected(f"the file is a symlink that points outside {opts.root}")
-        try:
-            st = target.stat()
-        except OSError:
-            raise Rejected("the file is a broken symlink") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise Rejected("not a regular file")
+    job.source = source
+    st = source.st
     if st.st_size == 0:
         raise Rejected("the file is empty (0 bytes)")
     if st.st_size > MAX_FILE_BYTES:
@@ -150,15 +153,37 @@ def skip_unchanged(store: Store, job: IngestJob) -> FileOutcome | None:
     known = store.source_by_stat(job.key, job.st.st_size, job.st.st_mtime)
     if known is None:
         return None
+    if _touched_since(job.st, known.get("ingested_at")):
+        # Size and mtime match, but the inode changed after the ledger read it: the content may
+        # have been rewritten with its mtime restored. The hash decides (verify would see it).
+        assert job.source is not None
+        job.sha = sha256_fd(job.source.fd)
+        if job.sha != known["sha256"]:
+            return None
     return FileOutcome(
         job.key, "skipped", "unchanged since it was last read", known["adapter"], known["sha256"]
     )
 
 
+def _touched_since(st: os.stat_result, ingested_at: str | None) -> bool:
+    if not ingested_at:
+        return True
+    try:
+        read = dt.datetime.fromisoformat(ingested_at)
+    except ValueError:
+        return True
+    if read.tzinfo is None:
+        read = read.replace(tzinfo=dt.UTC)
+    return st.st_ctime > read.timestamp() + 1.0
+
+
 def hash_content(store: Store, job: IngestJob) -> None:
     """The sha256 of the content: the file's identity from here on."""
+    if job.sha is not None:  # skip_unchanged already hashed it
+        return
+    assert job.source is not None
     try:
-        job.sha = sha256_file(job.path)
+        job.sha = sha256_fd(job.source.fd)
     except OSError as exc:
         raise TransientError(f"{job.path}: cannot be read now ({exc.strerror})") from exc
 
@@ -286,11 +311,15 @@ def ingest_file(
     """
     job = IngestJob(Path(os.path.abspath(path)), opts, now or utcnow())
     try:
-        for step in STEPS:
-            outcome = step(store, job)
-            if outcome is not None:
-                return outcome
-        raise AssertionError("store_records ends every file")  # pragma: no cover
+        return _ingest(store, job, on_reject)
+    finally:
+        if job.source is not None:
+            job.source.close()
+
+
+def _ingest(store: Store, job: IngestJob, on_reject: Callable[[FileOutcome], None] | None) -> FileOutcome:
+    try:
+        return _run_steps(store, job)
     except TransientError:
         raise
     except Rejected as exc:
@@ -313,9 +342,39 @@ def ingest_file(
     except MemoryError:
         reason = "the file needs more memory than allowed to read"
     except Exception as exc:  # a bug in an adapter must not stop the batch
-        log.exception("adapter %s failed on %s", job.adapter_name, job.path)
+        log.exception("adapter %s failed on %s", job.adapter_name, scrub(str(job.path), Sink.LOG))
         reason = f"internal error in adapter {job.adapter_name}: {type(exc).__name__}: {exc}"
     return record_quarantined(store, job, reason, on_reject)
+
+
+def _run_steps(store: Store, job: IngestJob) -> FileOutcome:
+    for step in STEPS:
+        outcome = step(store, job)
+        if outcome is not None:
+            return outcome
+        if job.source is not None and step is preflight:
+            with pinned(job.source):
+                return _run_pinned(store, job)
+    raise AssertionError("store_records ends every file")  # pragma: no cover
+
+
+def _run_pinned(store: Store, job: IngestJob) -> FileOutcome:
+    """The steps after preflight, with every reader of the file's name pinned to its descriptor."""
+    for step in STEPS[STEPS.index(preflight) + 1 :]:
+        outcome = step(store, job)
+        if outcome is not None:
+            return outcome
+    raise AssertionError("store_records ends every file")  # pragma: no cover
+
+
+def sha256_fd(fd: int, *, chunk: int = 1 << 20) -> str:
+    """The sha256 of an open file's content, read from the start with ``pread`` (no shared offset)."""
+    h = hashlib.sha256()
+    offset = 0
+    while block := os.pread(fd, chunk, offset):
+        h.update(block)
+        offset += len(block)
+    return h.hexdigest()
 
 
 def record_ignored(store: Store, job: IngestJob, exc: SkippedSource) -> FileOutcome:
@@ -327,10 +386,10 @@ def record_ignored(store: Store, job: IngestJob, exc: SkippedSource) -> FileOutc
         mtime=job.st.st_mtime if job.st else None,
         status="ignored",
         adapter=job.adapter_name,
-        error=mask_bsns(exc.problem),
+        error=scrub(exc.problem, Sink.MESSAGE),
         now=job.now,
     )
-    return FileOutcome(job.key, "ignored", exc.problem, job.adapter_name, job.sha)
+    return FileOutcome(job.key, "ignored", scrub(exc.problem, Sink.MESSAGE), job.adapter_name, job.sha)
 
 
 def record_quarantined(
@@ -338,7 +397,7 @@ def record_quarantined(
 ) -> FileOutcome:
     """Record the file as quarantined (and copy it aside when asked); the original stays."""
     # A reason may quote the bad value; it is stored, logged and shown: never with a BSN in it.
-    outcome = FileOutcome(job.key, "quarantined", mask_bsns(reason), job.adapter_name, job.sha)
+    outcome = FileOutcome(job.key, "quarantined", scrub(reason, Sink.MESSAGE), job.adapter_name, job.sha)
     opts = job.opts
     store.record_outcome(
         path=job.key,
@@ -353,14 +412,22 @@ def record_quarantined(
         now=job.now,
     )
     if opts.quarantine is not None:
-        write_quarantine(job.path, opts.quarantine, outcome, now=job.now)
+        write_quarantine(
+            job.path, opts.quarantine, outcome, now=job.now, source_fd=job.source.fd if job.source else None
+        )
     if on_reject is not None:
         on_reject(outcome)
     return outcome
 
 
 def write_quarantine(
-    path: Path, folder: Path, outcome: FileOutcome, *, now: dt.datetime, attempts: int = 1
+    path: Path,
+    folder: Path,
+    outcome: FileOutcome,
+    *,
+    now: dt.datetime,
+    attempts: int = 1,
+    source_fd: int | None = None,
 ) -> Path | None:
     """Copy a rejected file into ``folder/ingest/`` with a ``.error.json`` sidecar (original untouched)."""
     details = {
@@ -371,7 +438,14 @@ def write_quarantine(
         "attempts": attempts,
     }
     try:
-        return quarantine_file(path, folder, "ingest", details, copy=not path.is_symlink())
+        return quarantine_file(
+            path,
+            folder,
+            "ingest",
+            details,
+            copy=source_fd is not None or not path.is_symlink(),
+            source_fd=source_fd,
+        )
     except OSError as exc:
-        log.error("could not write quarantine copy of %s: %s", path, exc)
+        log.error("could not write quarantine copy of %s: %s", scrub(str(path), Sink.LOG), exc)
         return None

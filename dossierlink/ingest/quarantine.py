@@ -1,32 +1,48 @@
 """Quarantine: a rejected file is copied aside with a readable ``.error.json`` sidecar; the original stays.
 
-Shared by ``dossierlink ingest --quarantine`` and the sync daemon. Files are owner-only and the
-sidecar never holds anything that looks like a BSN.
+Shared by ``dossierlink ingest --quarantine`` and the sync daemon. Folders are 0700 and files 0600
+whatever the umask; names and sidecars pass the privacy filter (no BSN, no control byte).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import json
 import os
 import re
-import shutil
 import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dossierlink.privacy import mask_bsns
+from dossierlink.privacy import Sink
+from dossierlink.privacy import scrub as _scrub
 
-__all__ = ["free_name", "quarantine_file", "safe_label", "scrub"]
+__all__ = ["free_name", "original_key", "owner_only_dir", "quarantine_file", "safe_label", "scrub"]
 
 
 def scrub(text: str) -> str:
-    """Mask every run that could be a BSN: sidecars and logs never hold one."""
-    return mask_bsns(text)
+    """A text for a sidecar, log line or status field: the privacy filter's JSON sink."""
+    return _scrub(text, Sink.JSON)
+
+
+def original_key(path: Path | str) -> str:
+    """What a sidecar keeps to recognise its original without naming it (the name may hold a BSN)."""
+    return hashlib.sha256(os.fsencode(os.fspath(path))).hexdigest()
+
+
+def owner_only_dir(folder: Path) -> None:
+    """Create ``folder`` (and parents) owner-only whatever the umask; tighten it when it exists."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    st = os.stat(folder)
+    if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
+        os.chmod(folder, 0o700)
 
 
 def free_name(folder: Path, name: str) -> Path:
+    name = _scrub(name, Sink.FILE_NAME)  # a BSN or a line break in a name stays out of ours
     candidate = folder / name
     if not candidate.exists() and not Path(f"{candidate}.error.json").exists():
         return candidate
@@ -46,46 +62,99 @@ def quarantine_file(
     details: Mapping[str, Any],
     *,
     copy: bool = True,
+    source_fd: int | None = None,
 ) -> Path:
     """Copy ``path`` into ``quarantine/<inbox>/`` with a ``<name>.error.json`` sidecar; return the sidecar.
 
-    The original stays where it is. With ``copy=False`` (a symlink that points out of the inbox:
-    copying it would leak the target) only the sidecar is written. Text fields are scrubbed of
-    anything that looks like a BSN.
+    The original stays where it is. The copy is read from ``source_fd`` (the descriptor the
+    ingest opened) or from the name opened without following a symlink; with ``copy=False`` (a
+    symlink that points out of the inbox: copying it would leak the target) only the sidecar is
+    written. Names and text fields pass the privacy filter; everything is owner-only. An
+    ``OSError`` (disk full) leaves no partial file behind and reaches the caller.
     """
+    owner_only_dir(quarantine)
     folder = quarantine / safe_label(inbox_label)
-    old_umask = os.umask(0o077)  # rejected files hold personal data: owner only
+    owner_only_dir(folder)
+    return _quarantine(path, folder, details, copy=copy, source_fd=source_fd)
+
+
+def _copy_from(fd: int, target: Path) -> None:
+    tmp = target.with_name(f".{target.name}.partial")
+    out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     try:
-        return _quarantine(path, folder, details, copy=copy)
-    finally:
-        os.umask(old_umask)
+        os.fchmod(out, 0o600)
+        offset = 0
+        while block := os.pread(fd, 1 << 20, offset):
+            view = memoryview(block)
+            while view:
+                view = view[os.write(out, view) :]
+            offset += len(block)
+        os.fsync(out)
+    except BaseException:
+        os.close(out)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    os.close(out)
+    os.replace(tmp, target)
 
 
-def _quarantine(path: Path, folder: Path, details: Mapping[str, Any], *, copy: bool) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+def _write_private(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.partial")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        data = text.encode("utf-8")
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    os.close(fd)
+    os.replace(tmp, path)
+
+
+def _quarantine(
+    path: Path, folder: Path, details: Mapping[str, Any], *, copy: bool, source_fd: int | None
+) -> Path:
     target = free_name(folder, path.name)
     sidecar = Path(f"{target}.error.json")
     copied = False
     if copy:
+        own_fd = None
+        if source_fd is None:
+            try:
+                own_fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY)
+                if not stat.S_ISREG(os.fstat(own_fd).st_mode):
+                    os.close(own_fd)
+                    own_fd = None
+            except OSError:
+                own_fd = None  # gone, a symlink, unreadable: the sidecar says so (copy: null)
+        fd = source_fd if source_fd is not None else own_fd
         try:
-            st = os.lstat(path)
-            if stat.S_ISREG(st.st_mode):
-                tmp = target.with_name(f".{target.name}.partial")
-                shutil.copyfile(path, tmp, follow_symlinks=False)
-                os.chmod(tmp, 0o600)
-                os.replace(tmp, target)
+            if fd is not None:
+                _copy_from(fd, target)
                 copied = True
-        except OSError:
-            copied = False
+        finally:
+            if own_fd is not None:
+                os.close(own_fd)
     body = {k: scrub(v) if isinstance(v, str) else v for k, v in details.items()}
-    body["original"] = str(path)
-    body["copy"] = str(target) if copied else None
-    tmp_sidecar = sidecar.with_name(f".{sidecar.name}.partial")
-    tmp_sidecar.write_text(json.dumps(body, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp_sidecar, sidecar)
+    body["original"] = _scrub(str(path), Sink.PATH)
+    body["original_key"] = original_key(path)
+    body["copy"] = _scrub(str(target), Sink.PATH) if copied else None
+    try:
+        _write_private(sidecar, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+    except BaseException:
+        if copied:
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+        raise
     return sidecar
 
 
 def safe_label(label: str) -> str:
-    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", label.strip("/")).strip("._")
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", _scrub(label.strip("/"), Sink.FILE_NAME)).strip("._")
     return cleaned or "inbox"

@@ -33,6 +33,7 @@ from typing import Any, ClassVar
 import attrs
 
 from dossierlink.ingest.adapter import Adapter, AdapterError, Hints, SkippedSource, sha256_file
+from dossierlink.pinned import open_binary, stat_input
 from dossierlink.schema import ReferenceProblem, reference_warning
 
 __all__ = [
@@ -91,12 +92,12 @@ DATETIME_FORMATS: tuple[str, ...] = (
 def read_limited(path: Path, limit: int) -> bytes:
     """The file's bytes; AdapterError when it is missing, empty or larger than ``limit``."""
     try:
-        size = path.stat().st_size
+        size = stat_input(path).st_size
         if size > limit:
             raise AdapterError(
                 path, f"the file is {size:,} bytes, over the limit of {limit:,} bytes; split the export"
             )
-        with path.open("rb") as fh:
+        with open_binary(path) as fh:
             data = fh.read(limit + 1)
     except OSError as exc:
         raise AdapterError(path, f"cannot be read: {exc.strerror or exc}") from None
@@ -110,7 +111,7 @@ def read_limited(path: Path, limit: int) -> bytes:
 def read_head(path: Path, size: int = HEAD_BYTES) -> bytes:
     """The first ``size`` bytes, or b"" when the file cannot be read (for ``identify``)."""
     try:
-        with path.open("rb") as fh:
+        with open_binary(path) as fh:
             return fh.read(size)
     except OSError:
         return b""

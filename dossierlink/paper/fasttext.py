@@ -42,6 +42,8 @@ from typing import Any
 import pypdf
 from pypdf import PdfReader
 
+from dossierlink.pinned import open_binary
+
 __all__ = [
     "SUPPORTED_PYPDF",
     "PdfTextError",
@@ -75,7 +77,8 @@ def page_texts_from_path(path: str | Path) -> list[str]:
     """Open the PDF at `path` and return its page texts; unreadable files raise `PdfTextError`."""
     path = Path(path)
     try:
-        return page_texts(PdfReader(path))
+        with open_binary(path) as fh:
+            return page_texts(PdfReader(fh))
     except (OSError, pypdf.errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         if isinstance(exc, PdfTextError):
             raise

@@ -26,6 +26,7 @@ from typing import IO, Any
 import attrs
 
 from dossierlink.paper.reader import PdfError, PdfLimits, PdfSummary, read_pdf
+from dossierlink.pinned import pinned_path_for_process
 
 __all__ = ["close_workers", "read_pdf_isolated"]
 
@@ -206,7 +207,8 @@ def read_pdf_isolated(
     path = Path(path).absolute()
     worker = _borrow(limits.memory_mb)
     try:
-        status, payload = worker.ask((str(path), limits), limits.timeout_s)
+        # A file the ingest opened once is read by the worker through that same descriptor.
+        status, payload = worker.ask((pinned_path_for_process(path), limits), limits.timeout_s)
     except TimeoutError:
         worker.kill()
         raise PdfError(
@@ -229,8 +231,9 @@ def read_pdf_isolated(
         raise
     if status == "ok" and isinstance(payload, PdfSummary):
         _give_back(worker)
-        return payload
-    err_path, problem, reason = payload
+        return attrs.evolve(payload, path=str(path))
+    _, problem, reason = payload
+    err_path = path
     if reason == "memory":
         worker.kill()  # after a MemoryError the worker's heap is suspect
     else:

@@ -24,6 +24,7 @@ import attrs
 from dossierlink.errors import AdapterError
 from dossierlink.fingerprint import fingerprint
 from dossierlink.paper.labels import find_dossier_page, find_page_label
+from dossierlink.pinned import open_binary, read_bytes, stat_input
 
 __all__ = ["PdfError", "PdfLimits", "PdfSummary", "page_texts", "preflight", "read_pdf"]
 
@@ -83,7 +84,7 @@ class PdfSummary:
 def preflight(path: Path, limits: PdfLimits) -> int:
     """Cheap checks before pypdf sees the file; returns its size or raises PdfError."""
     try:
-        size = path.stat().st_size
+        size = stat_input(path).st_size
     except OSError as exc:
         raise PdfError(path, f"the file cannot be read ({exc.strerror or exc})", "unreadable") from None
     if size == 0:
@@ -95,7 +96,7 @@ def preflight(path: Path, limits: PdfLimits) -> int:
             "(raise limits.max_bytes if this is a genuine dossier)",
             "too_big",
         )
-    with path.open("rb") as fh:
+    with open_binary(path) as fh:
         head = fh.read(1024)
         fh.seek(max(0, size - 2048))
         tail = fh.read()
@@ -207,7 +208,7 @@ def read_pdf(path: Path, *, limits: PdfLimits | None = None) -> PdfSummary:
     limits = limits or PdfLimits()
     path = Path(path)
     size = preflight(path, limits)
-    data = path.read_bytes()
+    data = read_bytes(path)
     sha = hashlib.sha256(data).hexdigest()
     warnings: list[str] = []
     encrypted = False

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import sqlite_utils
 
+from dossierlink.privacy import Sink, scrub
 from dossierlink.report.common import LEVELS, RenderOptions
 from dossierlink.report.data import ReportDataError, load_report_input, selection
 from dossierlink.report.disclosure import list_disclosures, record_disclosure, verify_disclosures
@@ -86,7 +87,10 @@ def render(
     opts = RenderOptions(
         level=level, lang=lang, revealed=reveal, color=color and fmt == "text", recipient=recipient
     )
-    return _RENDERERS[fmt](analysis, opts)
+    text = _RENDERERS[fmt](analysis, opts)
+    # The one privacy filter for every way out: whatever a renderer let through (a BSN in a
+    # title, an escape sequence in a name) does not leave; our own colours stay in text.
+    return scrub(text, Sink.TERMINAL if fmt == "text" else Sink.REPORT, reveal=reveal)
 
 
 def make_report(

@@ -7,10 +7,12 @@ import getpass
 import hashlib
 import json
 import os
+import threading
 from typing import Any
 
 import sqlite_utils
 
+from dossierlink.privacy import Sink, scrub
 from dossierlink.store.tables import DISCLOSURES
 
 __all__ = ["GENESIS", "current_user", "list_disclosures", "record_disclosure", "verify_disclosures"]
@@ -20,6 +22,7 @@ GENESIS = "0" * 64
 # The fields an entry's hash covers, in the store's column order (prev_hash and hash are the chain).
 _FIELDS = DISCLOSURES.column_names[: DISCLOSURES.column_names.index("prev_hash")]
 _COLUMNS = DISCLOSURES.column_names
+_APPEND = threading.RLock()
 
 
 def current_user() -> str:
@@ -65,7 +68,24 @@ def record_disclosure(
     The read of the last hash and the insert happen under one write lock, so two reports
     written at the same moment cannot fork the chain.
     """
+    with _APPEND:  # two threads on one connection would both read the same last entry
+        return _append(db, user, what, level, fmt, recipient, revealed, output, at)
+
+
+def _append(
+    db: sqlite_utils.Database,
+    user: str | None,
+    what: str,
+    level: str,
+    fmt: str,
+    recipient: str | None,
+    revealed: bool,
+    output: str,
+    at: dt.datetime | None,
+) -> dict[str, Any]:
     _ensure_table(db)
+    what, output = scrub(what, Sink.MESSAGE), scrub(output, Sink.MESSAGE)
+    recipient = scrub(recipient, Sink.MESSAGE) if recipient else recipient
     moment = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     conn = db.conn
     own_transaction = not conn.in_transaction

@@ -31,7 +31,7 @@ from dossierlink.store.payload import (
     record_to_payload,
     shared_identifier,
 )
-from dossierlink.store.tables import SOURCES
+from dossierlink.store.tables import DIVERGENCES, DOSSIERS, RECORDS, SOURCES, TABLES
 
 __all__ = ["BUSY_TIMEOUT_S", "IngestedFile", "Store", "StoreError", "utcnow"]
 
@@ -63,10 +63,37 @@ class IngestedFile:
     duplicate_of: dict[str, Any] | None = attrs.field(default=None, eq=False, hash=False)
 
 
+# Tables every store has had since its first version: without one, answers would be wrong.
+_CORE_TABLES = (SOURCES, DOSSIERS, RECORDS, DIVERGENCES)
+
+
+def _refuse_foreign(path: Path, db: Database) -> None:
+    """A SQLite file with tables but none of ours is someone else's database: never add ours to it."""
+    names = [n for n in db.table_names() if not n.startswith("sqlite_")]
+    ours = {t.name for t in TABLES} | {"_sqlite_migrations"}
+    if names and not ours.intersection(names):
+        shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
+        raise StoreError(
+            f"{path} is not a dossierlink store (it holds the tables {shown}); "
+            "give the right path with --db or a new file name."
+        )
+
+
+def _refuse_damaged(path: Path, db: Database) -> None:
+    """A store that lost one of its tables cannot answer truthfully: say which, do not report "nothing"."""
+    present = set(db.table_names())
+    missing = [t.name for t in _CORE_TABLES if t.name not in present]
+    if missing:
+        raise StoreError(
+            f"{path} is a damaged dossierlink store: the table(s) {', '.join(missing)} are missing; "
+            "restore it from a backup."
+        )
+
+
 def _create_owner_only(path: Path) -> None:
     """Create the store file with mode 0600 before SQLite opens it (no window of 0644)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_NOFOLLOW, 0o600)
+    os.fchmod(fd, 0o600)
     os.close(fd)
 
 
@@ -74,8 +101,14 @@ class Store:
     """One dossierlink SQLite store. Not thread-safe: one Store per thread or process."""
 
     def __init__(self, path: str | Path, *, create: bool = True, readonly: bool = False) -> None:
-        self.path = Path(path)
+        self.path = Path(os.fspath(path))
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory, not a store file; give a file name with --db.")
         if not self.path.exists():
+            if not self.path.parent.is_dir():
+                raise StoreError(
+                    f"The folder {self.path.parent} does not exist; create it first or give the right path with --db."
+                )
             if not create or readonly:
                 raise StoreError(
                     f"There is no store at {self.path}; create one with `dossierlink init` "
@@ -93,6 +126,7 @@ class Store:
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
+            _refuse_foreign(self.path, Database(conn))  # before WAL mode rewrites its header
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: reconcile reads whole dossiers
             if not readonly:
                 conn.execute("PRAGMA journal_mode = WAL")
@@ -102,6 +136,7 @@ class Store:
                 migrations.apply(self.db)
             elif SOURCES.name not in self.db.table_names():
                 raise StoreError(f"{self.path} is not a dossierlink store.")
+            _refuse_damaged(self.path, self.db)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"{self.path} cannot be opened as a dossierlink store: {exc}.") from exc
@@ -252,7 +287,8 @@ class Store:
                 "SELECT id FROM sources WHERE path = ? AND status = 'ingested' AND sha256 != ?",
                 [path, sha256],
             ).fetchall():
-                touched.update(self._drop_source_records(conn, int(old_id)))
+                if not self._hand_over_to_duplicate(conn, int(old_id)):
+                    touched.update(self._drop_source_records(conn, int(old_id)))
                 conn.execute("UPDATE sources SET status = 'superseded' WHERE id = ?", [old_id])
             cur = conn.execute(
                 "INSERT INTO sources (path, sha256, size, mtime, adapter, organisation, medium, status, "
@@ -285,6 +321,33 @@ class Store:
                 ]
                 conn.execute("UPDATE dossiers SET anchor = ?, dirty = 1 WHERE id = ?", [_anchor(keys), d])
         return IngestedFile(source_id, tuple(sorted(touched)), len(records), merges)
+
+    @staticmethod
+    def _hand_over_to_duplicate(conn: sqlite3.Connection, source_id: int) -> bool:
+        """When another file still holds the old content, it keeps the records (True); nothing is lost.
+
+        ``cp a.csv b.csv`` made b.csv a duplicate of a.csv; when a.csv changes, b.csv still says
+        what a.csv said, so its records move to b.csv's ledger row instead of being dropped.
+        """
+        heir = conn.execute(
+            "SELECT d.id FROM sources d WHERE d.duplicate_of = ? AND d.status = 'duplicate' "
+            "AND d.id = (SELECT max(id) FROM sources WHERE path = d.path) ORDER BY d.id LIMIT 1",
+            [source_id],
+        ).fetchone()
+        if heir is None:
+            return False
+        heir_id = int(heir[0])
+        conn.execute("UPDATE records SET source_id = ? WHERE source_id = ?", [heir_id, source_id])
+        conn.execute(
+            "UPDATE sources SET status = 'ingested', duplicate_of = NULL, "
+            "records = (SELECT records FROM sources WHERE id = ?) WHERE id = ?",
+            [source_id, heir_id],
+        )
+        conn.execute(
+            "UPDATE sources SET duplicate_of = ? WHERE duplicate_of = ? AND id != ?",
+            [heir_id, source_id, heir_id],
+        )
+        return True
 
     def _drop_source_records(self, conn: sqlite3.Connection, source_id: int) -> set[int]:
         rows = conn.execute("SELECT id, dossier_id FROM records WHERE source_id = ?", [source_id]).fetchall()

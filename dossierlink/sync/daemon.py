@@ -140,7 +140,8 @@ class SyncDaemon:
         previous: dict[int, Any] = {}
         if not self.install_signals or threading.current_thread() is not threading.main_thread():
             return previous
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        # SIGHUP drains and stops like SIGTERM (docs/reliability.md): a reload is a restart.
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             previous[sig] = signal.signal(sig, lambda signum, frame: self.stop())
         return previous
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dossierlink.config import Config
-from dossierlink.ingest.quarantine import free_name, safe_label
+from dossierlink.ingest.quarantine import free_name, owner_only_dir, safe_label
 from dossierlink.store.ledger import Ledger
 from dossierlink.sync.inbox import InboxState, Pending, Tally
 from dossierlink.sync.intake import Gone, Sighting
@@ -30,7 +30,26 @@ from dossierlink.sync.stability import StabilityTracker, Verdict
 from dossierlink.sync.status import StatusFile, log, now_iso, transition
 from dossierlink.sync.worker import Job, Result
 
-__all__ = ["Dispatcher", "archive_file", "symlink_escapes"]
+__all__ = ["Dispatcher", "archive_file", "symlink_escapes", "waits_for_environment"]
+
+# Retry reasons that are the machine's, not the file's: the file waits instead of being given up.
+_ENVIRONMENT = (
+    "no space left",
+    "disk is full",
+    "disk quota",
+    "permission denied",
+    "read-only file system",
+    "fix its permissions",
+)
+
+
+WAIT_FOR_DISK_S = 60.0  # between tries of a quarantine that could not be written
+
+
+def waits_for_environment(reason: str | None) -> bool:
+    """True when a retry's reason is a condition of the machine (disk full, permission denied)."""
+    text = (reason or "").lower()
+    return any(word in text for word in _ENVIRONMENT)
 
 
 def symlink_escapes(path: Path, root: Path) -> str | None:
@@ -52,7 +71,11 @@ def archive_file(path: Path, root: Path, archive: Path, inbox_label: str) -> Pat
     except ValueError:
         rel = Path(path.name)
     target = archive / safe_label(inbox_label) / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    folder = archive
+    owner_only_dir(folder)  # archived exports hold case data: owner-only whatever the umask
+    for part in target.parent.relative_to(archive).parts:
+        folder = folder / part
+        owner_only_dir(folder)
     if target.exists():
         target = free_name(target.parent, target.name)
     shutil.move(str(path), str(target))
@@ -253,18 +276,36 @@ class Dispatcher:
             if pending.path.exists():
                 self._track(pending.path, pending.inbox)
 
+    def _quarantine(
+        self, pending: Pending, reason: str, *, adapter: str | None, recorded: bool = False
+    ) -> None:
+        """Quarantine the file; when the copy, sidecar or ledger row cannot be written (disk full), retry later."""
+        if self.quarantine.put(pending, reason, adapter=adapter, recorded=recorded):
+            return
+        transition(
+            "waiting",
+            pending.path,
+            self.inboxes[pending.inbox].config.label,
+            logging.WARNING,
+            reason=f"its quarantine could not be written (disk full?); tried again in {WAIT_FOR_DISK_S:g}s",
+        )
+        self._seq += 1
+        heapq.heappush(self.retries, (time.monotonic() + WAIT_FOR_DISK_S, self._seq, pending))
+
     def _settle(self, pending: Pending, state: InboxState, result: Result) -> None:
         label = state.config.label
         status = result.status
         if status == "retry":
-            if pending.attempt >= self.config.sync.max_attempts:
-                self.quarantine.put(
+            if pending.attempt >= self.config.sync.max_attempts and not waits_for_environment(result.reason):
+                self._quarantine(
                     pending,
                     f"gave up after {pending.attempt} attempts: {result.reason}",
                     adapter=result.adapter,
                 )
                 return
-            delay = min(60.0, 0.5 * 2 ** (pending.attempt - 1))
+            # A full disk or a missing permission is no fault of the file: it waits (at most a
+            # minute between tries) until the condition is fixed, instead of being given up.
+            delay = min(WAIT_FOR_DISK_S, 0.5 * 2 ** (pending.attempt - 1))
             transition(
                 "retrying",
                 pending.path,
@@ -279,12 +320,10 @@ class Dispatcher:
             heapq.heappush(self.retries, (time.monotonic() + delay, self._seq, pending))
             return
         if status == "error":
-            self.quarantine.put(
-                pending, result.reason or "unknown error", adapter=result.adapter, recorded=False
-            )
+            self._quarantine(pending, result.reason or "unknown error", adapter=result.adapter)
             return
         if status == "quarantined":
-            self.quarantine.put(pending, result.reason or "rejected", adapter=result.adapter, recorded=True)
+            self._quarantine(pending, result.reason or "rejected", adapter=result.adapter, recorded=True)
             return
         # ingested, duplicate, skipped (unchanged since last read)
         self.tally.count(state, status)

@@ -8,22 +8,26 @@ rejection in the store, and writing the sidecar a killed daemon owed.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 from pathlib import Path
 from typing import Any
 
-from dossierlink.ingest.quarantine import quarantine_file, scrub
+from dossierlink.ingest.quarantine import original_key, quarantine_file, scrub
 from dossierlink.store.ledger import Ledger
 from dossierlink.sync.inbox import InboxState, Pending, Tally
 from dossierlink.sync.status import log, now_iso, transition
 
 __all__ = ["Quarantine"]
 
+_RETRY_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
+
 
 def _key(path: Path | str, size: int, mtime: float) -> tuple[str, int, float]:
-    return (str(path), size, round(mtime, 3))
+    # By a digest of the name: sidecars do not keep the name itself (it may hold a BSN).
+    return (original_key(str(path)), size, round(mtime, 3))
 
 
 class Quarantine:
@@ -54,11 +58,12 @@ class Quarantine:
         adapter: str | None = None,
         recorded: bool = False,
         copy: bool = True,
-    ) -> None:
+    ) -> bool:
         """Copy the file aside with its sidecar (the original stays), record and count the rejection.
 
         ``recorded``: the worker already put the rejection into the store. ``copy=False``: write only
-        the sidecar (a symlink out of the inbox, whose copy would leak its target).
+        the sidecar (a symlink out of the inbox, whose copy would leak its target). False when the
+        disk is full (or the folder unwritable): nothing is counted, the caller tries again later.
         """
         state = self.inboxes[pending.inbox]
         label = state.config.label
@@ -79,21 +84,32 @@ class Quarantine:
             sidecar = quarantine_file(pending.path, self.folder, folder, details, copy=copy)
         except OSError as exc:
             transition("quarantine-failed", pending.path, label, logging.ERROR, reason=str(exc))
-        if not recorded:
-            self._record(pending, reason, adapter or inbox.adapter)
+            if exc.errno in _RETRY_ERRNOS:
+                return False
+        if not recorded and not self._record(pending, reason, adapter or inbox.adapter):
+            return False
         self.keys.add(_key(pending.path, pending.size, pending.mtime))
         self.tally.count(state, "quarantined")
         state.quarantined.appendleft(
-            {"path": str(pending.path), "reason": scrub(reason), "at": now_iso(), "attempts": pending.attempt}
+            {
+                "path": scrub(str(pending.path)),
+                "reason": scrub(reason),
+                "at": now_iso(),
+                "attempts": pending.attempt,
+            }
         )
         transition(
             "quarantined", pending.path, label, reason=reason, sidecar=str(sidecar) if sidecar else None
         )
+        return True
 
-    def _record(self, pending: Pending, reason: str, adapter: str) -> None:
-        """Put a daemon-made rejection into the ledger, so a restart does not try the file again."""
+    def _record(self, pending: Pending, reason: str, adapter: str) -> bool:
+        """Put a daemon-made rejection into the ledger, so a restart does not try the file again.
+
+        False when the store cannot take it for a reason worth waiting for (the disk is full).
+        """
         if self.chain is None:
-            return
+            return True
         inbox = self.inboxes[pending.inbox].config
         try:
             self.chain.store.record_outcome(
@@ -108,14 +124,21 @@ class Quarantine:
                 error=scrub(reason),
             )
         except Exception as exc:  # the sidecar still says it; the next start reads those
-            log.warning("could not record the quarantine of %s in the store: %s", pending.path, exc)
+            log.warning(
+                "could not record the quarantine of %s in the store: %s", scrub(str(pending.path)), exc
+            )
+            text = str(exc).lower()
+            if "full" in text or getattr(exc, "errno", None) in _RETRY_ERRNOS:
+                return False
+        return True
 
     def _load_sidecars(self) -> None:
         """Sidecars written earlier name files already rejected (a fallback beside the ledger)."""
         for sidecar in self.folder.rglob("*.error.json"):
             try:
                 data = json.loads(sidecar.read_text(encoding="utf-8"))
-                self.keys.add(_key(data["original"], int(data["size"]), float(data["mtime"])))
+                key = data.get("original_key") or original_key(data["original"])
+                self.keys.add((key, int(data["size"]), round(float(data["mtime"]), 3)))
             except (OSError, ValueError, KeyError, TypeError):
                 continue
 

@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from dossierlink.ingest.quarantine import scrub
+from dossierlink.privacy import Sink, scrub_data
+from dossierlink.privacy import scrub as _scrub
 from dossierlink.schema import ReferenceProblem, reference_summary
 from dossierlink.store.ledger import Ledger
 from dossierlink.sync.inbox import RECENT, InboxState
@@ -56,9 +57,9 @@ class _JsonFormatter(logging.Formatter):
         }
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
-            body.update(fields)
+            body.update(scrub_data(json.loads(json.dumps(fields, default=str))))
         else:
-            body["message"] = scrub(record.getMessage())
+            body["message"] = _scrub(record.getMessage(), Sink.LOG)
         return json.dumps(body, ensure_ascii=False, default=str)
 
 
@@ -68,10 +69,17 @@ class _TextFormatter(logging.Formatter):
         fields = getattr(record, "fields", None)
         if isinstance(fields, dict):
             f = dict(fields)
-            event, path, inbox = f.pop("event", "-"), f.pop("path", ""), f.pop("inbox", "")
+            event, path, inbox = (
+                f.pop("event", "-"),
+                _scrub(str(f.pop("path", "")), Sink.PATH),
+                f.pop("inbox", ""),
+            )
             rest = " ".join(f"{k}={v}" for k, v in f.items() if v not in (None, "", ()))
-            return f"{stamp} {event:<11} {inbox:<14} {path} {rest}".rstrip()
-        return f"{stamp} {record.levelname.lower():<11} {scrub(record.getMessage())}"
+            line = f"{stamp} {event:<11} {inbox:<14} {path} {rest}".rstrip()
+        else:
+            line = f"{stamp} {record.levelname.lower():<11} {record.getMessage()}"
+        # One record is one line: a line break in a file name cannot forge another.
+        return _scrub(line, Sink.LOG)
 
 
 def configure_logging(log_format: str = "text", stream: Any = None) -> None:
@@ -81,15 +89,18 @@ def configure_logging(log_format: str = "text", stream: Any = None) -> None:
     log.handlers[:] = [handler]
     log.setLevel(logging.INFO)
     log.propagate = False
+    # Warnings of the other parts (an adapter that failed on a file) go through the same filter.
+    parts = logging.getLogger("dossierlink")
+    parts.handlers[:] = [handler]
+    parts.propagate = False
 
 
 def transition(
     event: str, path: Path | str | None, inbox: str, level: int = logging.INFO, **fields: Any
 ) -> None:
-    """Log one state transition of a file, an inbox or the daemon, its free text masked."""
-    clean = {k: scrub(v) if isinstance(v, str) else v for k, v in fields.items()}
-    body = {"event": event, "inbox": inbox, "path": str(path) if path else "", **clean}
-    log.log(level, "%s %s %s", event, inbox, path or "", extra={"fields": body})
+    """Log one state transition of a file, an inbox or the daemon (the formatters filter it)."""
+    body = {"event": event, "inbox": inbox, "path": str(path) if path else "", **fields}
+    log.log(level, "%s %s %s", event, inbox, _scrub(str(path or ""), Sink.LOG), extra={"fields": body})
 
 
 # --- the status file ---------------------------------------------------------------------------
@@ -100,10 +111,19 @@ def status_path(store: Path) -> Path:
 
 
 def write_status(store: Path, status: Mapping[str, Any]) -> None:
-    """Replace ``<store>.sync-status.json`` atomically (readers never see half a file)."""
+    """Replace ``<store>.sync-status.json`` atomically (readers never see half a file), owner-only.
+
+    It names files and reasons: it passes the privacy filter and is 0600 whatever the umask.
+    """
     path = status_path(store)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(status, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    text = json.dumps(scrub_data(dict(status)), indent=1, ensure_ascii=False, default=str) + "\n"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, text.encode("utf-8"))
+    finally:
+        os.close(fd)
     os.replace(tmp, path)
 
 
@@ -246,7 +266,7 @@ def gather_status(store: Path, config: Any = None) -> dict[str, Any]:
                     "quarantined": [
                         {
                             "path": q["path"],
-                            "reason": scrub(q.get("error") or ""),
+                            "reason": q.get("error") or "",
                             "attempts": q.get("attempts"),
                         }
                         for q in summary["quarantined"]
@@ -254,19 +274,21 @@ def gather_status(store: Path, config: Any = None) -> dict[str, Any]:
                     or live.get("quarantined", []),
                 }
             )
-        return {
-            "store": str(store),
-            "daemon": {
-                "running": holder is not None,
-                "pid": (holder or {}).get("pid"),
-                "host": (holder or {}).get("host"),
-                "user": (holder or {}).get("user"),
-                "started": (holder or {}).get("started"),
-                "status_updated": snapshot.get("updated"),
-            },
-            "last_reconcile": ledger.last_reconcile() or snapshot.get("last_reconcile"),
-            "inboxes": inboxes,
-        }
+        return scrub_data(  # type: ignore[no-any-return]
+            {
+                "store": str(store),
+                "daemon": {
+                    "running": holder is not None,
+                    "pid": (holder or {}).get("pid"),
+                    "host": (holder or {}).get("host"),
+                    "user": (holder or {}).get("user"),
+                    "started": (holder or {}).get("started"),
+                    "status_updated": snapshot.get("updated"),
+                },
+                "last_reconcile": ledger.last_reconcile() or snapshot.get("last_reconcile"),
+                "inboxes": inboxes,
+            }
+        )
     finally:
         ledger.close()
 
@@ -312,4 +334,4 @@ def render_status(status: Mapping[str, Any]) -> str:
             lines.append(f"  warning      {line}")
         for q in inbox["quarantined"]:
             lines.append(f"  quarantined  {q['path']}: {q['reason']}")
-    return "\n".join(lines)
+    return _scrub("\n".join(lines), Sink.TERMINAL)
