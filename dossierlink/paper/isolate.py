@@ -25,7 +25,7 @@ from typing import IO, Any
 
 import attrs
 
-from dossierlink.paper.reader import PdfError, PdfLimits, PdfSummary, read_pdf
+from dossierlink.paper.reader import PdfError, PdfLimits, PdfSummary, describe_failure, read_pdf
 
 __all__ = ["close_workers", "read_pdf_isolated"]
 
@@ -84,7 +84,7 @@ def _worker_main(memory_mb: int) -> None:
         except MemoryError:
             answer = ("error", (path, f"reading the PDF needs more than {memory_mb} MB of memory", "memory"))
         except BaseException as exc:
-            answer = ("error", (path, f"the PDF reader failed: {type(exc).__name__}: {exc}", "corrupt"))
+            answer = ("error", (path, f"the PDF reader failed: {describe_failure(exc)}", "corrupt"))
         try:
             _send(stdout, answer)
         except MemoryError:
