@@ -20,7 +20,7 @@ import click
 
 from dossierlink import __version__
 from dossierlink.api import DEFAULT_DB, Chain, adapters_claiming, iter_files, masked_divergence_dict
-from dossierlink.cli import demo, dossier, report, samples, sync
+from dossierlink.cli import coversheet, demo, dossier, report, samples, sync
 from dossierlink.privacy import mask_bsns
 from dossierlink.store import StoreError
 
@@ -379,7 +379,7 @@ def stats(ctx: click.Context) -> None:
         click.echo(f"{k:<18} {v}")
 
 
-for _module in (report, sync, samples, demo, dossier):
+for _module in (report, sync, samples, demo, dossier, coversheet):
     for _command in _module.commands:
         main.add_command(_command)
 

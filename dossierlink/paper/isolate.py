@@ -59,7 +59,7 @@ def _recv(stream: IO[bytes]) -> Any:
 
 
 def _worker_main(memory_mb: int) -> None:
-    """The worker loop: read (path, limits), answer ("ok", PdfSummary) or ("error", (path, problem, reason))."""
+    """The worker loop: read (path, limits, barcodes), answer ("ok", PdfSummary) or ("error", (path, problem, reason))."""
     try:
         import resource
 
@@ -76,9 +76,9 @@ def _worker_main(memory_mb: int) -> None:
             return
         if request is None:
             return
-        path, limits = request
+        path, limits, barcodes = request
         try:
-            answer: tuple[str, Any] = ("ok", read_pdf(Path(path), limits=limits))
+            answer: tuple[str, Any] = ("ok", read_pdf(Path(path), limits=limits, barcodes=barcodes))
         except PdfError as exc:
             answer = ("error", (exc.path, exc.problem, exc.reason))
         except MemoryError:
@@ -194,6 +194,7 @@ def read_pdf_isolated(
     memory_mb: int | None = None,
     *,
     limits: PdfLimits | None = None,
+    barcodes: bool = False,
 ) -> PdfSummary:
     """:func:`read_pdf` in a worker process bounded by ``timeout_s`` seconds and ``memory_mb`` MB."""
     limits = limits or PdfLimits()
@@ -206,7 +207,7 @@ def read_pdf_isolated(
     path = Path(path).absolute()
     worker = _borrow(limits.memory_mb)
     try:
-        status, payload = worker.ask((str(path), limits), limits.timeout_s)
+        status, payload = worker.ask((str(path), limits, barcodes), limits.timeout_s)
     except TimeoutError:
         worker.kill()
         raise PdfError(

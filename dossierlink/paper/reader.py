@@ -26,6 +26,8 @@ import attrs
 
 from dossierlink.errors import AdapterError
 from dossierlink.fingerprint import fingerprint
+from dossierlink.paper.barcodes import DEFAULT_MAX_PIXELS, PageBarcode, barcodes_available, read_page_barcodes
+from dossierlink.paper.coversheet import CoverSheetError, decode_payload, find_payloads
 from dossierlink.paper.labels import find_dossier_page, find_page_label
 
 __all__ = [
@@ -84,6 +86,8 @@ class PdfLimits:
     memory_mb: int = 1536
     # Text beyond this per page is cut: a real page holds a few thousand characters.
     max_page_chars: int = 200_000
+    # An image (or a rendering of a page) over this many pixels is not decoded for barcodes.
+    max_image_pixels: int = DEFAULT_MAX_PIXELS
 
 
 @attrs.frozen
@@ -107,6 +111,9 @@ class PdfSummary:
     created: dt.datetime | None = None
     modified: dt.datetime | None = None
     warnings: tuple[str, ...] = ()
+    # Per page, the barcodes read from its pixels (empty tuples when barcodes were not read).
+    page_barcodes: tuple[tuple[PageBarcode, ...], ...] = ()
+    barcodes_read: bool = False
 
     @property
     def has_text(self) -> bool:
@@ -229,10 +236,12 @@ def _meta(reader: Any, warnings: list[str]) -> dict[str, Any]:
     return found
 
 
-def read_pdf(path: Path, *, limits: PdfLimits | None = None) -> PdfSummary:
+def read_pdf(path: Path, *, limits: PdfLimits | None = None, barcodes: bool = False) -> PdfSummary:
     """Read ``path`` in this process. Raises :class:`PdfError` for any unreadable PDF.
 
-    No time or memory limit here: use ``read_pdf_isolated`` for files from outside.
+    ``barcodes``: also read the barcodes in the pages' pixels (when zxing-cpp is installed; see
+    :mod:`dossierlink.paper.barcodes`). No time or memory limit here: use ``read_pdf_isolated``
+    for files from outside.
     """
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError
@@ -258,6 +267,9 @@ def read_pdf(path: Path, *, limits: PdfLimits | None = None) -> PdfSummary:
             )
         texts = [t[: limits.max_page_chars] for t in page_texts(reader, path, warnings=warnings)]
         meta = _meta(reader, warnings)
+        found: tuple[tuple[PageBarcode, ...], ...] = ()
+        if barcodes and barcodes_available():
+            found = _page_barcodes(reader, data, texts, limits, warnings)
     except PdfError:
         raise
     except FileNotDecryptedError:
@@ -308,7 +320,51 @@ def read_pdf(path: Path, *, limits: PdfLimits | None = None) -> PdfSummary:
         created=_as_datetime(meta["created"]),
         modified=_as_datetime(meta["modified"]),
         warnings=tuple(warnings),
+        page_barcodes=found,
+        barcodes_read=bool(found),
     )
+
+
+def _identified_by_text(text: str) -> bool:
+    """True when the page's text layer already carries a valid cover-sheet payload."""
+    for payload in find_payloads(text):
+        with contextlib.suppress(CoverSheetError):
+            if decode_payload(payload) is not None:
+                return True
+    return False
+
+
+def _page_barcodes(
+    reader: Any, data: bytes, texts: list[str], limits: PdfLimits, warnings: list[str]
+) -> tuple[tuple[PageBarcode, ...], ...]:
+    """Every page's barcodes; a page that fails is a warning and keeps its text."""
+    from pypdf.errors import LimitReachedError
+
+    out: list[tuple[PageBarcode, ...]] = []
+    for number, (page, text) in enumerate(zip(reader.pages, texts, strict=True), start=1):
+        if _identified_by_text(text):
+            out.append(())  # its text layer names the cover sheet: no pixels needed
+            continue
+        try:
+            out.append(
+                read_page_barcodes(
+                    page,
+                    number,
+                    pdf_bytes=data,
+                    text=text,
+                    max_pixels=limits.max_image_pixels,
+                    warnings=warnings,
+                )
+            )
+        except (LimitReachedError, MemoryError):
+            warnings.append(
+                f"page {number}: its image inflates past the safety limits; its barcodes were not read"
+            )
+            out.append(())
+        except Exception as exc:
+            warnings.append(f"page {number}: its barcodes cannot be read ({describe_failure(exc)})")
+            out.append(())
+    return tuple(out)
 
 
 _NO_CRYPTO = (
