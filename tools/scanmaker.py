@@ -533,7 +533,7 @@ def scan_printed(
 
 
 def cover_sheet_batch(
-    parts: Sequence[tuple[str | None, Sequence[Page]]],
+    parts: Sequence[tuple[str | tuple[Path, int] | None, Sequence[Page]]],
     path: Path,
     *,
     ocr: bool = False,
@@ -542,8 +542,12 @@ def cover_sheet_batch(
     store_dpi: int = 200,
     scanned: dt.datetime | None = None,
 ) -> Path:
-    """A scanning desk's batch: per part a dossierlink cover sheet (identifier, or None for none)
-    on top of its printed pages, all scanned as images (no text layer unless ``ocr``), skewed and noisy."""
+    """A scanning desk's batch: per part a dossierlink cover sheet on top of its printed pages, all
+    scanned as images (no text layer unless ``ocr``), skewed and noisy.
+
+    A part's sheet is an identifier (a sheet is printed for it), ``(pdf, index)``: page ``index``
+    of sheets already printed (``dossierlink coversheet -o pdf``), or None for no sheet.
+    """
     from pypdf import PdfReader, PdfWriter
 
     from dossierlink.paper.coversheet import CoverSheet, render_cover_sheets
@@ -551,9 +555,12 @@ def cover_sheet_batch(
     with tempfile.TemporaryDirectory(prefix="dossierlink-batch-") as tmp:
         writer = PdfWriter()
         for n, (identifier, pages) in enumerate(parts):
-            if identifier is not None:
+            if isinstance(identifier, str):
                 sheet = render_cover_sheets([CoverSheet.parse(identifier)])
                 writer.append(PdfReader(io.BytesIO(sheet)))
+            elif identifier is not None:
+                printed_sheets, index = identifier
+                writer.add_page(PdfReader(printed_sheets).pages[index])
             if pages:
                 writer.append(PdfReader(render_pages(pages, Path(tmp) / f"part-{n}.pdf")))
         printed_pdf = Path(tmp) / "printed.pdf"
