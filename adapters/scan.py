@@ -26,7 +26,14 @@ from dossierlink.paper.folders import folder_hints
 from dossierlink.paper.isolate import read_pdf_isolated
 from dossierlink.paper.ocr import ocr_available, run_ocr
 from dossierlink.paper.reader import PdfLimits, PdfSummary, read_pdf
-from dossierlink.paper.split import BatchPart, PaperDocument, find_cover_sheets, split_batch, split_pages
+from dossierlink.paper.split import (
+    BatchPart,
+    PaperDocument,
+    find_cover_sheets,
+    identifiers_in_barcodes,
+    split_batch,
+    split_pages,
+)
 from dossierlink.schema import Document, Identifier, Medium, Provenance, Record
 
 __all__ = ["ScanAdapter"]
@@ -257,6 +264,11 @@ class ScanAdapter(Adapter):
         documents: list[Document] = []
         identifiers = list(folder_ids)
         key = _key_from_name(path)
+        origin = "key from the file name"
+        if key is None:
+            codes = [c for page in summary.page_barcodes for c in page]
+            key = next((v for kind, v in identifiers_in_barcodes(codes) if kind == "pv"), None)
+            origin = "key from a barcode on the stuk"
         if key:
             pv = Identifier.parse(IdentifierKind.PV, key)
             identifiers.append(pv)
@@ -267,7 +279,7 @@ class ScanAdapter(Adapter):
                     key=key,
                     page_count=summary.page_count,
                     sha256=provenance.sha256,
-                    source_location=f"{path} (key from the file name)",
+                    source_location=f"{path} ({origin})",
                     modified=_naive(summary.created),
                     page_labels=(None,) * summary.page_count,
                     identifiers=(pv, *folder_ids),
@@ -351,8 +363,19 @@ class ScanAdapter(Adapter):
                     f"({', '.join(pv.corrections)})"
                 )
         idents.extend(Identifier.parse(IdentifierKind.PARKETNUMMER, p) for p in doc.parketnummers)
+        codes = [
+            c for n in doc.pages if n - 1 < len(summary.page_barcodes) for c in summary.page_barcodes[n - 1]
+        ]
+        from_codes = [Identifier.parse(kind, value) for kind, value in identifiers_in_barcodes(codes)]
+        for ident in from_codes:
+            if ident.valid and ident not in idents:
+                idents.append(ident)
+        coded_pv = next((i.value for i in from_codes if i.valid and i.kind is IdentifierKind.PV), None)
         if pv is not None:
             key = pv.normalised
+        elif coded_pv is not None:
+            key = coded_pv
+            warnings.append(f"{doc.locator}: key {key} read from a barcode on the stuk")
         elif doc.document_number:
             key = doc.document_number
         else:

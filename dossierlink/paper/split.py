@@ -32,6 +32,7 @@ __all__ = [
     "find_cover_sheets",
     "find_date",
     "find_heading",
+    "identifiers_in_barcodes",
     "split_batch",
     "split_pages",
 ]
@@ -552,3 +553,21 @@ def split_batch(page_count: int, covers: dict[int, CoverSheet]) -> tuple[list[Ba
         current.append(number)
     close()
     return parts, notes
+
+
+def identifiers_in_barcodes(codes: Sequence[PageBarcode]) -> list[tuple[str, str]]:
+    """(kind, normalised value) of the PV numbers, parketnummers and ECLIs that a stuk's own barcodes
+    carry (a politie PV barcode, a court letter's QR code); ``DL:`` cover sheets are not read here."""
+    found: list[tuple[str, str]] = []
+    for code in codes:
+        if code.error is not None or code.text.startswith("DL:"):
+            continue
+        text = code.text[:500]
+        found.extend(("pv", pv.normalised) for pv in find_pvs(text))
+        found.extend(("parketnummer", p) for p in find_parkets(text))
+        for m in _ECLI_TEXT_RE.finditer(text):
+            try:
+                found.append(("ecli", parse_ecli(re.sub(r"\s", "", m[0]))))
+            except IdentifierError:
+                continue
+    return list(dict.fromkeys(found))

@@ -314,3 +314,25 @@ def test_the_coversheet_command_refuses_what_is_no_case_identifier(tmp_path: Pat
     )
     assert code == 2 and "not a parketnummer" in output
     assert not (tmp_path / "x.pdf").exists()
+
+
+@needs_zxing
+def test_a_politie_barcode_on_an_image_only_stuk_gives_the_stuk_its_pv_number(tmp_path: Path) -> None:
+    import zxingcpp
+    from dossierlink.adapters.scan import ScanAdapter
+    from PIL import Image
+
+    from dossierlink.ingest.adapter import Hints
+
+    page = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi, nothing but a QR code in the corner
+    code = zxingcpp.create_barcode("PV PL13B2 2023078910-2", zxingcpp.BarcodeFormat.QRCode)
+    raw = memoryview(code.to_image(scale=6))  # type: ignore[arg-type]
+    symbol = Image.frombytes("L", (raw.shape[1], raw.shape[0]), raw.tobytes())
+    page.paste(symbol, (900, 100))
+    scan = tmp_path / "rechtspraak" / "13-123456-23" / "scan-0001.pdf"
+    scan.parent.mkdir(parents=True)
+    page.save(scan, "PDF", resolution=150)
+    (record,) = ScanAdapter().extract(scan, Hints(root=tmp_path))
+    (document,) = record.documents
+    assert document.key == "PL13B2 2023078910-2"
+    assert "pv:PL13B2 2023078910-2" in [i.key for i in record.identifiers]
