@@ -69,7 +69,11 @@ def decode_image(image: Any) -> list[PageBarcode]:
             gray = gray.reduce(factor)
     formats = zxingcpp.BarcodeFormats([getattr(zxingcpp.BarcodeFormat, name) for name in _FORMATS])
     found: list[PageBarcode] = []
-    for result in zxingcpp.read_barcodes(gray, formats=formats, try_rotate=True, return_errors=True):
+    # DataMatrix and QR codes are found at any angle; try_rotate would only add linear codes turned
+    # 90 degrees, at three times the cost. Cover sheets and stickers print dark on light: no inverting.
+    for result in zxingcpp.read_barcodes(
+        gray, formats=formats, try_rotate=False, try_invert=False, return_errors=True
+    ):
         symbology = str(result.format).replace(" ", "")
         if result.valid:
             found.append(PageBarcode(symbology, result.text))
@@ -78,9 +82,9 @@ def decode_image(image: Any) -> list[PageBarcode]:
     return found
 
 
-def _image_names(page: Any) -> list[tuple[str, int, int]]:
-    """(name, width, height) of each image XObject drawn on the page, without decoding any."""
-    out: list[tuple[str, int, int]] = []
+def _image_objects(page: Any) -> list[tuple[str, Any, int, int]]:
+    """(name, XObject, width, height) of each image XObject on the page, without decoding any."""
+    out: list[tuple[str, Any, int, int]] = []
     resources = page.get("/Resources")
     resources = resources.get_object() if resources is not None else None
     if not resources or "/XObject" not in resources:
@@ -91,10 +95,46 @@ def _image_names(page: Any) -> list[tuple[str, int, int]]:
         if obj.get("/Subtype") != "/Image":
             continue
         try:
-            out.append((str(name), int(obj.get("/Width", 0)), int(obj.get("/Height", 0))))
+            out.append((str(name), obj, int(obj.get("/Width", 0)), int(obj.get("/Height", 0))))
         except (TypeError, ValueError):
             continue
     return out
+
+
+def _filters(obj: Any) -> list[str]:
+    value = obj.get("/Filter")
+    if value is None:
+        return []
+    value = value.get_object()
+    return [str(f) for f in value] if isinstance(value, list) else [str(value)]
+
+
+def _decode_xobject(page: Any, name: str, obj: Any, width: int, height: int) -> Any:
+    """The image as PIL, decoded straight from its stream for what scanners write (JPEG, CCITT G4,
+    plain gray or RGB pixels); anything else through pypdf's image extraction (slower: it parses the
+    page's whole content stream, the OCR text layer included)."""
+    from PIL import Image
+
+    filters = _filters(obj)
+    bits = int(obj.get("/BitsPerComponent", 8) or 8)
+    space = obj.get("/ColorSpace")
+    space = (
+        str(space.get_object()) if space is not None and not isinstance(space.get_object(), list) else None
+    )
+    decode = obj.get("/Decode")
+    if decode is None and "/SMask" not in obj and "/Mask" not in obj:
+        if filters in (["/DCTDecode"], ["/DCT"]):
+            return Image.open(io.BytesIO(obj.get_data()))
+        if filters in (["/CCITTFaxDecode"], ["/CCF"]):
+            return Image.open(io.BytesIO(obj.get_data()))  # pypdf wraps G3/G4 data in a TIFF header
+        if filters in ([], ["/FlateDecode"], ["/Fl"]) and space in ("/DeviceGray", "/DeviceRGB"):
+            mode = {("/DeviceGray", 8): "L", ("/DeviceGray", 1): "1", ("/DeviceRGB", 8): "RGB"}.get(
+                (space, bits)
+            )
+            if mode is not None:
+                data = obj.get_data()
+                return Image.frombytes(mode, (width, height), data)
+    return page.images[name].image
 
 
 def read_page_barcodes(
@@ -113,12 +153,12 @@ def read_page_barcodes(
     """
     found: list[PageBarcode] = []
     try:
-        images = _image_names(page)
+        images = _image_objects(page)
     except Exception as exc:  # a damaged resource dictionary: the text was read already
         warnings.append(f"page {number}: its images cannot be listed, so no barcodes were read ({exc})")
         return ()
     decoded_any = False
-    for name, width, height in images:
+    for name, obj, width, height in images:
         if width * height > max_pixels:
             warnings.append(
                 f"page {number}: an image of {width}x{height} pixels is over the limit of "
@@ -128,7 +168,7 @@ def read_page_barcodes(
         if width < 40 or height < 40:
             continue  # a logo or a rule, not a scan
         try:
-            image = page.images[name].image
+            image = _decode_xobject(page, name, obj, width, height)
         except Exception as exc:
             warnings.append(
                 f"page {number}: an image cannot be decoded, so its barcodes were not read ({exc})"

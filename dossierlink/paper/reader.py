@@ -334,6 +334,9 @@ def _identified_by_text(text: str) -> bool:
     return False
 
 
+_LATER_PAGE_CHARS = 200
+
+
 def _page_barcodes(
     reader: Any, data: bytes, texts: list[str], limits: PdfLimits, warnings: list[str]
 ) -> tuple[tuple[PageBarcode, ...], ...]:
@@ -344,6 +347,12 @@ def _page_barcodes(
     for number, (page, text) in enumerate(zip(reader.pages, texts, strict=True), start=1):
         if _identified_by_text(text):
             out.append(())  # its text layer names the cover sheet: no pixels needed
+            continue
+        label = find_page_label(text)
+        if label is not None and label[0] > 1 and len(text.strip()) >= _LATER_PAGE_CHARS:
+            # A later page of a labelled stuk ("pagina 3 van 5"): a cover sheet has no such label,
+            # and a stuk's own barcode (a PV sticker, a letter's QR code) sits on its first page.
+            out.append(())
             continue
         try:
             out.append(
