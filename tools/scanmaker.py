@@ -793,7 +793,38 @@ def generate_samples(root: Path, *, ocr: bool = True) -> list[Path]:
     written.append(
         make_scan(pages, target, ocr=False, scanned=at(spec_e.date + dt.timedelta(days=4)), seed=spec_e.key)
     )
+    # G, H: the court's scanning desk scanned both cases in one batch behind dossierlink cover sheets.
+    written.append(generate_cover_batch(root, ocr=ocr))
     return written
+
+
+# A court scanning desk's batch (issue 20): dossierlink cover sheets for cases G and H on top of
+# the police PV each case's court file holds, scanned in one go with the scanner's OCR.
+COVER_BATCH: tuple[DocumentSpec, ...] = (
+    DocumentSpec(
+        "PL13G7 2024023456-1", "aangifte", "13/654321-24", "Kees Smit", D(1992, 8, 14), D(2024, 2, 10), 2
+    ),
+    DocumentSpec(
+        "PL09H8 2024034567-1",
+        "bevindingen",
+        "16/345678-24",
+        "Noah de Graaf",
+        D(2001, 12, 5),
+        D(2024, 3, 5),
+        4,
+    ),
+)
+COVER_BATCH_FILE = Path("scans") / "rechtspraak" / "scanstraat-2024-07-01.pdf"
+
+
+def generate_cover_batch(root: Path, *, ocr: bool = True) -> Path:
+    """``samples/scans/rechtspraak/scanstraat-2024-07-01.pdf``: two cases behind their cover sheets."""
+    parts = [
+        (spec.parketnummer, printed(document_pages(spec), printed_on=D(2024, 6, 28))) for spec in COVER_BATCH
+    ]
+    return cover_sheet_batch(
+        parts, root / COVER_BATCH_FILE, ocr=ocr, seed="scanstraat", scanned=dt.datetime(2024, 7, 1, 9, 30)
+    )
 
 
 # --- real-OCR acceptance scans (issue 10) --------------------------------------------------
