@@ -32,6 +32,9 @@ DEFAULT_MAX_PIXELS = 80_000_000
 # 0.56 mm (Code 128), and a politie PV barcode survives that too; larger images only cost time.
 _DECODE_WIDTH = 1700
 _RASTER_DPI = 150
+# A page with less text than this may be a cover sheet (its OCR layer is a few lines): it gets the
+# sideways pass too.
+_FEW_CHARS = 300
 _FORMATS = ("DataMatrix", "QRCode", "Code128", "Code39", "PDF417")
 
 
@@ -59,8 +62,12 @@ def _zxing() -> Any:
     return zxingcpp
 
 
-def decode_image(image: Any) -> list[PageBarcode]:
-    """Every barcode zxing-cpp finds in a PIL image, damaged ones with ``error`` set."""
+def decode_image(image: Any, *, turned: bool = True) -> list[PageBarcode]:
+    """Every barcode zxing-cpp finds in a PIL image, damaged ones with ``error`` set.
+
+    ``turned``: when an upright pass finds nothing, look again for symbols turned 90 or 270
+    degrees (a sheet fed in sideways); three times the cost, so callers skip it on text pages.
+    """
     zxingcpp = _zxing()
     gray = image if image.mode == "L" else image.convert("L")
     if gray.width > _DECODE_WIDTH:
@@ -69,11 +76,16 @@ def decode_image(image: Any) -> list[PageBarcode]:
             gray = gray.reduce(factor)
     formats = zxingcpp.BarcodeFormats([getattr(zxingcpp.BarcodeFormat, name) for name in _FORMATS])
     found: list[PageBarcode] = []
-    # DataMatrix and QR codes are found at any angle; try_rotate would only add linear codes turned
-    # 90 degrees, at three times the cost. Cover sheets and stickers print dark on light: no inverting.
-    for result in zxingcpp.read_barcodes(
+    # The upright pass finds skewed and upside-down symbols; a sideways one needs try_rotate, at
+    # three times the cost. Cover sheets and stickers print dark on light: no inverting.
+    results = zxingcpp.read_barcodes(
         gray, formats=formats, try_rotate=False, try_invert=False, return_errors=True
-    ):
+    )
+    if turned and not any(r.valid for r in results):
+        results = zxingcpp.read_barcodes(
+            gray, formats=formats, try_rotate=True, try_invert=False, return_errors=True
+        )
+    for result in results:
         symbology = str(result.format).replace(" ", "")
         if result.valid:
             found.append(PageBarcode(symbology, result.text))
@@ -177,7 +189,7 @@ def read_page_barcodes(
         if image is None:
             continue
         decoded_any = True
-        found.extend(decode_image(image))
+        found.extend(decode_image(image, turned=len(text.strip()) < _FEW_CHARS))
     if not decoded_any and not images and len(text.strip()) < 25:
         rendered = _render(pdf_bytes, number, page, max_pixels, warnings)
         if rendered is not None:

@@ -494,16 +494,19 @@ def find_cover_sheets(
     notes: list[str] = []
     for number, text in enumerate(texts, start=1):
         codes = tuple(page_barcodes[number - 1]) if number - 1 < len(page_barcodes) else ()
-        candidates = [c.text for c in codes if c.error is None] + find_payloads(text)
         sheets: list[CoverSheet] = []
-        for payload in candidates:
-            try:
-                sheet = decode_payload(payload)
-            except CoverSheetError as exc:
-                notes.append(f"page {number}: {exc}; the page is kept as a page of the stuk")
-                continue
-            if sheet is not None and sheet not in sheets:
-                sheets.append(sheet)
+        # The symbols first; the printed line (an OCR reading of it may be off) only without them.
+        for source in ([c.text for c in codes if c.error is None], find_payloads(text)):
+            for payload in source:
+                try:
+                    sheet = decode_payload(payload)
+                except CoverSheetError as exc:
+                    notes.append(f"page {number}: {exc}; the page is kept as a page of the stuk")
+                    continue
+                if sheet is not None and sheet not in sheets:
+                    sheets.append(sheet)
+            if sheets:
+                break
         if sheets:
             found[number] = sheets[0]
             if len(sheets) > 1:

@@ -336,3 +336,24 @@ def test_a_politie_barcode_on_an_image_only_stuk_gives_the_stuk_its_pv_number(tm
     (document,) = record.documents
     assert document.key == "PL13B2 2023078910-2"
     assert "pv:PL13B2 2023078910-2" in [i.key for i in record.identifiers]
+
+
+@needs_zxing
+@pytest.mark.parametrize("angle", [90, 180, 270, 3])
+def test_a_cover_sheet_fed_in_sideways_or_upside_down_is_still_read(tmp_path: Path, angle: int) -> None:
+    import subprocess
+
+    from PIL import Image
+
+    from dossierlink.paper.barcodes import decode_image
+
+    if not Path("/usr/bin/pdftoppm").exists():
+        pytest.skip("poppler's pdftoppm is absent")
+    sheet = tmp_path / "blad.pdf"
+    sheet.write_bytes(render_cover_sheets([A]))
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", str(sheet), str(tmp_path / "p")], check=True)
+    (png,) = tmp_path.glob("p*.png")
+    with Image.open(png) as image:
+        turned = image.convert("L").rotate(angle, expand=True, fillcolor=255)
+    found = decode_image(turned)
+    assert any(decode_payload(b.text) == A for b in found if b.error is None), found
