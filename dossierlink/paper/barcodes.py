@@ -32,6 +32,8 @@ DEFAULT_MAX_PIXELS = 80_000_000
 # 0.56 mm (Code 128), and a politie PV barcode survives that too; larger images only cost time.
 _DECODE_WIDTH = 1700
 _RASTER_DPI = 150
+# Narrower images (up to ~150 dpi) hold the cover sheet's modules at 18+ pixels: no smaller pass.
+_DOWNSCALE_FROM = 1300
 # A page with less text than this may be a cover sheet (its OCR layer is a few lines): it gets the
 # sideways pass too.
 _FEW_CHARS = 300
@@ -69,6 +71,7 @@ def decode_image(image: Any, *, turned: bool = True) -> list[PageBarcode]:
     degrees (a sheet fed in sideways); three times the cost, so callers skip it on text pages.
     """
     zxingcpp = _zxing()
+    bilevel = image.mode == "1"  # a CCITT scan: black and white already, no thresholds to find
     gray = image if image.mode == "L" else image.convert("L")
     if gray.width > _DECODE_WIDTH:
         factor = max(1, gray.width // _DECODE_WIDTH)
@@ -78,13 +81,17 @@ def decode_image(image: Any, *, turned: bool = True) -> list[PageBarcode]:
     found: list[PageBarcode] = []
     # The upright pass finds skewed and upside-down symbols; a sideways one needs try_rotate, at
     # three times the cost. Cover sheets and stickers print dark on light: no inverting.
-    results = zxingcpp.read_barcodes(
-        gray, formats=formats, try_rotate=False, try_invert=False, return_errors=True
-    )
+    options: dict[str, Any] = {
+        "formats": formats,
+        "try_invert": False,
+        "try_downscale": gray.width > _DOWNSCALE_FROM,
+        "return_errors": True,
+    }
+    if bilevel:
+        options["binarizer"] = zxingcpp.Binarizer.FixedThreshold
+    results = zxingcpp.read_barcodes(gray, try_rotate=False, **options)
     if turned and not any(r.valid for r in results):
-        results = zxingcpp.read_barcodes(
-            gray, formats=formats, try_rotate=True, try_invert=False, return_errors=True
-        )
+        results = zxingcpp.read_barcodes(gray, try_rotate=True, **options)
     for result in results:
         symbology = str(result.format).replace(" ", "")
         if result.valid:
