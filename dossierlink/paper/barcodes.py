@@ -54,8 +54,13 @@ def barcodes_available() -> bool:
     return importlib.util.find_spec("zxingcpp") is not None
 
 
+def _pdfium_available() -> bool:
+    return importlib.util.find_spec("pypdfium2") is not None
+
+
 def rasteriser_available() -> bool:
-    return importlib.util.find_spec("pypdfium2") is not None or shutil.which("pdftoppm") is not None
+    """True when a page without an image can be rendered (pypdfium2, or Debian's pdftoppm)."""
+    return _pdfium_available() or shutil.which("pdftoppm") is not None
 
 
 def _zxing() -> Any:
@@ -220,7 +225,7 @@ def _render(pdf_bytes: bytes, number: int, page: Any, max_pixels: int, warnings:
             f"page {number}: the page is too large to render for barcodes ({width_pt:.0f}x{height_pt:.0f} pt)"
         )
         return None
-    if importlib.util.find_spec("pypdfium2") is not None:
+    if _pdfium_available():
         try:
             import pypdfium2 as pdfium  # type: ignore[import-untyped]
 

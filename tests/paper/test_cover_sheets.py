@@ -357,3 +357,33 @@ def test_a_cover_sheet_fed_in_sideways_or_upside_down_is_still_read(tmp_path: Pa
         turned = image.convert("L").rotate(angle, expand=True, fillcolor=255)
     found = decode_image(turned)
     assert any(decode_payload(b.text) == A for b in found if b.error is None), found
+
+
+@needs_zxing
+@pytest.mark.parametrize("renderer", ["pypdfium2", "pdftoppm"])
+def test_a_cover_sheet_without_image_or_text_is_rendered_and_read(
+    tmp_path: Path, renderer: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sheet saved by a 'print to PDF' that turned its letters into outlines: vectors only."""
+    import re
+
+    from dossierlink.paper import barcodes
+
+    if renderer == "pypdfium2" and not barcodes._pdfium_available():
+        pytest.skip("pypdfium2 is absent")
+    if renderer == "pdftoppm":
+        if not Path("/usr/bin/pdftoppm").exists():
+            pytest.skip("poppler's pdftoppm is absent")
+        monkeypatch.setattr(barcodes, "_pdfium_available", lambda: False)
+    data = render_cover_sheets([A])
+    start = data.index(b"stream\n") + len(b"stream\n")
+    end = data.index(b"\nendstream", start)
+    vectors = re.sub(rb"BT .*? ET", b"", data[start:end])
+    pdf = data[:start] + vectors + data[end:]
+    pdf = pdf.replace(b"/Length %d" % (end - start), b"/Length %d" % len(vectors), 1)
+    sheet = tmp_path / "contouren.pdf"
+    sheet.write_bytes(pdf)
+    summary = read_pdf(sheet, barcodes=True)
+    assert summary.text_chars == 0
+    covers, _ = find_cover_sheets(summary.page_texts, summary.page_barcodes)
+    assert covers == {1: A}
