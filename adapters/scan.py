@@ -317,7 +317,7 @@ class ScanAdapter(Adapter):
             ident = Identifier.parse(IdentifierKind.PARKETNUMMER, parket)
             identifiers.setdefault(ident.key, ident)
         documents: list[Document] = []
-        single = len(layout.documents) == 1
+        single = len(layout.documents) == 1 and first_page == 1 and len(texts) == summary.page_count
         for doc in layout.documents:
             document = self._document(path, organisation, provenance, summary, doc, warnings, single)
             documents.append(document)
