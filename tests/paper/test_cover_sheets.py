@@ -387,3 +387,29 @@ def test_a_cover_sheet_without_image_or_text_is_rendered_and_read(
     assert summary.text_chars == 0
     covers, _ = find_cover_sheets(summary.page_texts, summary.page_barcodes)
     assert covers == {1: A}
+
+
+def test_pages_before_the_first_cover_sheet_are_read_as_any_scan_and_keep_their_own_case(
+    tmp_path: Path,
+) -> None:
+    from dossierlink.adapters.scan import ScanAdapter
+    from pypdf import PdfReader, PdfWriter
+
+    from dossierlink.ingest.adapter import Hints
+
+    writer = PdfWriter()
+    writer.append(PdfReader(render_pages(document_pages(CASE_B), tmp_path / "b.pdf")))  # no sheet on top
+    sheet = tmp_path / "blad.pdf"
+    sheet.write_bytes(render_cover_sheets([A]))
+    writer.append(PdfReader(sheet))
+    writer.append(PdfReader(render_pages(document_pages(CASE_A), tmp_path / "a.pdf")))
+    batch = tmp_path / "batch.pdf"
+    with batch.open("wb") as fh:
+        writer.write(fh)
+    before, after = ScanAdapter().extract(batch, Hints(organisation="rechtspraak"))
+    assert before.provenance.locator == f"pages 1-{CASE_B.pages}"
+    assert "parketnummer:13/123456-23" in [i.key for i in before.identifiers]
+    assert [(d.key, d.page_count, d.sha256) for d in before.documents] == [(CASE_B.key, CASE_B.pages, None)]
+    assert after.identifiers[0].key == "parketnummer:10/600040-23"
+    assert [(d.key, d.page_count) for d in after.documents] == [(CASE_A.key, CASE_A.pages)]
+    assert after.provenance.locator == f"pages {CASE_B.pages + 2}-{CASE_B.pages + 1 + CASE_A.pages}"
