@@ -3,7 +3,9 @@
 Options (``Hints.options``): ``folder_pattern`` (default ``{organisation}/{parketnummer}``),
 ``ocr`` (run OCRmyPDF on scans without text, when installed), ``pdf_timeout_s``,
 ``pdf_memory_mb``, ``isolate`` (default True: pypdf runs in a killable worker),
-``min_chars_per_page`` (default 25: below this a scan has no usable text).
+``min_chars_per_page`` (default 25: below this a scan has no usable text), ``barcodes``
+(default True: read barcodes from the page images when zxing-cpp is installed, so that
+dossierlink cover sheets split a batch and file each part under its case).
 """
 
 from __future__ import annotations
@@ -16,13 +18,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
+import attrs
+
 from dossierlink.identifiers import IdentifierKind, PvNumberError, parse_pv_number
 from dossierlink.ingest import Adapter, AdapterError, Hints, open_binary
 from dossierlink.paper.folders import folder_hints
 from dossierlink.paper.isolate import read_pdf_isolated
 from dossierlink.paper.ocr import ocr_available, run_ocr
 from dossierlink.paper.reader import PdfLimits, PdfSummary, read_pdf
-from dossierlink.paper.split import PaperDocument, split_pages
+from dossierlink.paper.split import (
+    BatchPart,
+    PaperDocument,
+    find_cover_sheets,
+    identifiers_in_barcodes,
+    split_batch,
+    split_pages,
+)
 from dossierlink.schema import Document, Identifier, Medium, Provenance, Record
 
 __all__ = ["ScanAdapter"]
@@ -32,16 +43,17 @@ log = logging.getLogger(__name__)
 MIN_CHARS_PER_PAGE = 25
 
 
-def _read(path: Path, hints: Hints) -> PdfSummary:
+def _read(path: Path, hints: Hints, *, barcodes: bool = True) -> PdfSummary:
     options = hints.options
     default = PdfLimits()
     limits = PdfLimits(
         timeout_s=float(options.get("pdf_timeout_s", default.timeout_s)),
         memory_mb=int(options.get("pdf_memory_mb", default.memory_mb)),
     )
+    barcodes = barcodes and bool(options.get("barcodes", True))
     if options.get("isolate", True):
-        return read_pdf_isolated(path, limits=limits)
-    return read_pdf(path, limits=limits)
+        return read_pdf_isolated(path, limits=limits, barcodes=barcodes)
+    return read_pdf(path, limits=limits, barcodes=barcodes)
 
 
 def _key_from_name(path: Path) -> str | None:
@@ -103,14 +115,128 @@ class ScanAdapter(Adapter):
         )
         min_chars = int(hints.options.get("min_chars_per_page", MIN_CHARS_PER_PAGE))
         texts = summary.page_texts
+        no_text = False
         if summary.text_chars < min_chars * max(1, summary.page_count):
             ocr_texts, note = self._ocr(path, hints)
             warnings.append(note)
             if ocr_texts is None:
-                yield self._unreadable(path, organisation, provenance, summary, folder_ids, warnings)
-                return
-            texts = ocr_texts
+                no_text = True
+            else:
+                texts = ocr_texts
+        covers, notes = find_cover_sheets(texts, summary.page_barcodes)
+        warnings.extend(notes)
+        if covers:
+            parts, part_notes = split_batch(summary.page_count, covers)
+            warnings.extend(part_notes)
+            for part in parts:
+                yield self._part(
+                    path, organisation, provenance, summary, texts, part, folder_ids, warnings, no_text
+                )
+            return
+        if no_text:
+            yield self._unreadable(path, organisation, provenance, summary, folder_ids, warnings)
+            return
         yield self._record(path, organisation, provenance, summary, texts, folder_ids, warnings)
+
+    def _part(
+        self,
+        path: Path,
+        organisation: str,
+        provenance: Provenance,
+        summary: PdfSummary,
+        texts: tuple[str, ...],
+        part: BatchPart,
+        folder_ids: list[Identifier],
+        file_warnings: list[str],
+        no_text: bool,
+    ) -> Record:
+        """One part of a batch scan as its own Record: the cover sheet's case, its pages' documents."""
+        first, last = part.pages[0], part.pages[-1]
+        where = f"page {first}" if first == last else f"pages {first}-{last}"
+        provenance = Provenance(provenance.path, provenance.sha256, provenance.adapter, where)
+        sheet = part.sheet
+        warnings = list(file_warnings)
+        if sheet is None:  # the pages before the first cover sheet: as any scan
+            part_texts = tuple(texts[n - 1] for n in part.pages)
+            record = self._record(
+                path, organisation, provenance, summary, part_texts, folder_ids, warnings, first_page=first
+            )
+            return attrs.evolve(record, provenance=provenance)
+        part_texts = tuple(texts[n - 1] for n in part.pages)
+        own = sheet.identifier
+        known = [own.value] if own.kind is IdentifierKind.PARKETNUMMER else []
+        layout = split_pages(part_texts, known, first_page=first, one_document=sheet.document is not None)
+        warnings.extend(layout.corrections)
+        identifiers: dict[str, Identifier] = {own.key: own}
+        conflicts = [
+            p for p in layout.parketnummers if own.kind is IdentifierKind.PARKETNUMMER and p != own.value
+        ]
+        if own.kind is not IdentifierKind.PARKETNUMMER:
+            for parket in layout.parketnummers:
+                ident = Identifier.parse(IdentifierKind.PARKETNUMMER, parket)
+                identifiers.setdefault(ident.key, ident)
+        if folder_ids and own.kind is IdentifierKind.PARKETNUMMER and folder_ids[0].value != own.value:
+            warnings.append(
+                f"{where}: the folder says parketnummer {folder_ids[0].value}, the cover sheet on page "
+                f"{part.cover_page} says {own.value}; filed under the cover sheet's"
+            )
+        documents: list[Document] = []
+        for doc in layout.documents:
+            document = self._document(path, organisation, provenance, summary, doc, warnings, False)
+            doc_ids = [
+                i
+                for i in document.identifiers
+                if not (i.kind is IdentifierKind.PARKETNUMMER and i.value in conflicts)
+            ]
+            if own.kind is IdentifierKind.PARKETNUMMER and own not in doc_ids:
+                doc_ids.append(own)
+            for parket in (p for p in conflicts if p in doc.parketnummers):
+                # The stuk's own text names another case than its cover sheet: kept as data the
+                # identifier_conflict rule reports (an identifier that is not valid for this stuk).
+                doc_ids.append(
+                    Identifier(
+                        IdentifierKind.PARKETNUMMER,
+                        parket,
+                        parket,
+                        valid=False,
+                        problem=f"the cover sheet (page {part.cover_page}) files this stuk under {own.value}",
+                    )
+                )
+                warnings.append(
+                    f"{doc.locator}: the cover sheet on page {part.cover_page} says parketnummer {own.value}, "
+                    f"the stuk's own text says {parket}; filed under the cover sheet's (identifier_conflict)"
+                )
+            key = document.key
+            if sheet.document:
+                key = sheet.document
+            elif document.key.startswith("scan:") and own.kind is IdentifierKind.PV:
+                key = own.value
+            document = attrs.evolve(
+                document,
+                key=key,
+                identifiers=tuple(doc_ids),
+                source_location=f"{path}, {doc.locator} (cover sheet page {part.cover_page}: {sheet.label})",
+            )
+            documents.append(document)
+            for ident in document.identifiers:
+                if ident.valid and ident.kind is IdentifierKind.PV:
+                    identifiers.setdefault(ident.key, ident)
+        chars = sum(len(t.strip()) for t in part_texts)
+        unreadable = None
+        if no_text:
+            unreadable = (
+                f"no text layer ({len(part.pages)} pages, {chars} characters of text); filed under "
+                f"{sheet.label} by its cover sheet (page {part.cover_page})"
+            )
+        return Record(
+            organisation=organisation,
+            medium=Medium.PAPER,
+            provenance=provenance,
+            identifiers=tuple(identifiers.values()),
+            documents=documents,
+            warnings=warnings,
+            unreadable=unreadable,
+        )
 
     def _ocr(self, path: Path, hints: Hints) -> tuple[tuple[str, ...] | None, str]:
         if not hints.options.get("ocr"):
@@ -123,7 +249,7 @@ class ScanAdapter(Adapter):
             outcome = run_ocr(path, out, timeout_s=timeout)
             if not outcome.done or outcome.output is None:
                 return None, f"the scan has no usable text layer; {outcome.reason}"
-            ocrd = _read(outcome.output, hints)
+            ocrd = _read(outcome.output, hints, barcodes=False)  # the original's pixels were read
             return ocrd.page_texts, "the text layer was made by OCRmyPDF (the file had none)"
 
     def _unreadable(
@@ -138,6 +264,11 @@ class ScanAdapter(Adapter):
         documents: list[Document] = []
         identifiers = list(folder_ids)
         key = _key_from_name(path)
+        origin = "key from the file name"
+        if key is None:
+            codes = [c for page in summary.page_barcodes for c in page]
+            key = next((v for kind, v in identifiers_in_barcodes(codes) if kind == "pv"), None)
+            origin = "key from a barcode on the stuk"
         if key:
             pv = Identifier.parse(IdentifierKind.PV, key)
             identifiers.append(pv)
@@ -148,7 +279,7 @@ class ScanAdapter(Adapter):
                     key=key,
                     page_count=summary.page_count,
                     sha256=provenance.sha256,
-                    source_location=f"{path} (key from the file name)",
+                    source_location=f"{path} ({origin})",
                     modified=_naive(summary.created),
                     page_labels=(None,) * summary.page_count,
                     identifiers=(pv, *folder_ids),
@@ -176,15 +307,17 @@ class ScanAdapter(Adapter):
         texts: tuple[str, ...],
         folder_ids: list[Identifier],
         warnings: list[str],
+        *,
+        first_page: int = 1,
     ) -> Record:
-        layout = split_pages(texts, [i.value for i in folder_ids], summary=summary)
+        layout = split_pages(texts, [i.value for i in folder_ids], summary=summary, first_page=first_page)
         warnings.extend(layout.corrections)
         identifiers: dict[str, Identifier] = {i.key: i for i in folder_ids}
         for parket in layout.parketnummers:
             ident = Identifier.parse(IdentifierKind.PARKETNUMMER, parket)
             identifiers.setdefault(ident.key, ident)
         documents: list[Document] = []
-        single = len(layout.documents) == 1
+        single = len(layout.documents) == 1 and first_page == 1 and len(texts) == summary.page_count
         for doc in layout.documents:
             document = self._document(path, organisation, provenance, summary, doc, warnings, single)
             documents.append(document)
@@ -230,8 +363,19 @@ class ScanAdapter(Adapter):
                     f"({', '.join(pv.corrections)})"
                 )
         idents.extend(Identifier.parse(IdentifierKind.PARKETNUMMER, p) for p in doc.parketnummers)
+        codes = [
+            c for n in doc.pages if n - 1 < len(summary.page_barcodes) for c in summary.page_barcodes[n - 1]
+        ]
+        from_codes = [Identifier.parse(kind, value) for kind, value in identifiers_in_barcodes(codes)]
+        for ident in from_codes:
+            if ident.valid and ident not in idents:
+                idents.append(ident)
+        coded_pv = next((i.value for i in from_codes if i.valid and i.kind is IdentifierKind.PV), None)
         if pv is not None:
             key = pv.normalised
+        elif coded_pv is not None:
+            key = coded_pv
+            warnings.append(f"{doc.locator}: key {key} read from a barcode on the stuk")
         elif doc.document_number:
             key = doc.document_number
         else:

@@ -30,7 +30,7 @@ CORPUS_PDF = REPO.parent / "shared" / "corpus" / "pdf"
 ROUNDS = {"small": 1, "medium": 2, "large": 3}
 TARGETS = (
     "targets: scan adapter >= 0.8x bare pypdf (issue 4) and >= 10x on tesseract scans, >= 1x elsewhere "
-    "(issue 10); 2 workers >= 1.6x 1 worker"
+    "(issue 10); 2 workers >= 1.6x 1 worker; reading barcodes >= 0.5x text only (issue 20)"
 )
 
 
@@ -61,10 +61,21 @@ def ours_adapter(path: str) -> int:
     return len(records)
 
 
+def ours_adapter_text_only(path: str) -> int:
+    """The scan adapter with barcode reading off (option ``barcodes=False``): text layer only."""
+    from dossierlink.adapters.scan import ScanAdapter
+
+    from dossierlink.ingest.adapter import Hints
+
+    hints = Hints(organisation="rechtspraak", options={"barcodes": False})
+    return len(list(ScanAdapter().extract(Path(path), hints)))
+
+
 METHODS: dict[str, Callable[[str], int]] = {
     "bare pypdf": bare_pypdf,
     "read_pdf": ours_read_pdf,
     "scan adapter": ours_adapter,
+    "scan adapter, text only": ours_adapter_text_only,
 }
 
 
@@ -202,6 +213,18 @@ def run(size: str = "small") -> list[dict[str, Any]]:
                     "baseline": None,
                     "ratio": None,
                     "note": note + " (PdfReader + extract_text)",
+                }
+            )
+            barcodes_off = pages / secs["scan adapter, text only"]
+            rows.append(
+                {
+                    "figure": f"scans: scan adapter reading barcodes vs text only, {set_name}, {label}",
+                    "value": round(pages / secs["scan adapter"], 1),
+                    "unit": "pages/s",
+                    "baseline": round(barcodes_off, 1),
+                    "ratio": round(pages / secs["scan adapter"] / barcodes_off, 2),
+                    "note": note + "; baseline the adapter with barcodes=False, same files, same run; "
+                    "target >= 0.5 (issue 20)",
                 }
             )
             for method in ("read_pdf", "scan adapter"):

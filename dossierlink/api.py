@@ -509,6 +509,55 @@ class Chain:
             merged_from=merged,
         )
 
+    def coversheet(
+        self,
+        identifiers: Sequence[str],
+        output: str | Path,
+        *,
+        document: str | None = None,
+        parties: bool = True,
+    ) -> Path:
+        """Print one A4 cover sheet (scheidingsblad) per case identifier into the PDF ``output``.
+
+        Each sheet carries a ``DL:`` DataMatrix and Code 128 that the scan adapter reads to split a
+        batch scan and file the pages after it under that case (``document``: for one stuk). With
+        ``parties``, the names of the dossier's parties in the store are printed too (a
+        disclosure, logged); the file is readable by its owner only.
+        """
+        from dossierlink.paper.coversheet import CoverSheet, render_cover_sheets
+
+        sheets = [CoverSheet.parse(raw, document) for raw in identifiers]
+        lines: dict[str, list[str]] = {}
+        named = False
+        if parties:
+            for sheet in sheets:
+                dossier_id = self.store.find_dossier(sheet.identifier.value)
+                if dossier_id is None:
+                    continue
+                seen: list[str] = []
+                for record in self.store.dossier_records(dossier_id):
+                    for person in record.persons:
+                        line = f"{person.role.value.capitalize()}: {person.display_name}"
+                        if person.display_name != "(onbekend)" and line not in seen:
+                            seen.append(line)
+                lines[sheet.payload] = seen[:6]
+                named = named or bool(seen)
+        data = render_cover_sheets(sheets, lines)
+        target = Path(output)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(target, 0o600)  # also when the file existed with wider rights
+        if named:
+            self.log_disclosure(
+                what="cover sheets " + ", ".join(s.identifier.value for s in sheets),
+                level="dossier",
+                fmt="pdf",
+                revealed=False,
+                output=str(target),
+            )
+        return target
+
     def sources(self, *, status: str | None = None) -> list[dict[str, Any]]:
         sql = "SELECT * FROM sources" + (" WHERE status = ?" if status else "") + " ORDER BY id"
         return self.store.query(sql, [status] if status else [])

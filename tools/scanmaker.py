@@ -389,11 +389,13 @@ def _rasterise(pdf_path: Path, dpi: int, workdir: Path) -> list[Path]:
     return sorted(workdir.glob("page*.png"))
 
 
-def _scanner_look(image: Any, rng: random.Random) -> Any:
+def _scanner_look(image: Any, rng: random.Random, skew: float = 0.7) -> Any:
     """Slight skew, speckle noise and blur, as a sheet-fed scanner gives."""
     from PIL import Image, ImageFilter
 
-    img = image.convert("L").rotate(rng.uniform(-0.7, 0.7), resample=Image.Resampling.BICUBIC, fillcolor=255)
+    img = image.convert("L").rotate(
+        rng.uniform(-skew, skew), resample=Image.Resampling.BICUBIC, fillcolor=255
+    )
     px = img.load()
     w, h = img.size
     for _ in range(w * h // 2500):
@@ -453,13 +455,46 @@ def make_scan(
     ``drop`` lists 1-based physical pages lost before scanning. Each page becomes a low-res
     bilevel (or, ``bilevel=False``, grayscale JPEG) image with, when ``ocr``, tesseract's invisible text layer (GlyphLessFont) on top.
     """
+    with tempfile.TemporaryDirectory(prefix="dossierlink-print-") as tmp:
+        printed_pdf = render_pages(pages, Path(tmp) / "print.pdf")
+        return scan_printed(
+            printed_pdf,
+            path,
+            drop=drop,
+            ocr=ocr,
+            scanned=scanned,
+            seed=seed,
+            scan_dpi=scan_dpi,
+            store_dpi=store_dpi,
+            quality=quality,
+            bilevel=bilevel,
+        )
+
+
+def scan_printed(
+    printed_pdf: Path,
+    path: Path,
+    *,
+    drop: Iterable[int] = (),
+    ocr: bool = True,
+    scanned: dt.datetime | None = None,
+    seed: int | str = 0,
+    scan_dpi: int = 300,
+    store_dpi: int = 100,
+    quality: int = 35,
+    bilevel: bool = True,
+    skew: float = 0.7,
+) -> Path:
+    """Scan the printed PDF ``printed_pdf`` (any PDF: rendered pages, cover sheets) as :func:`make_scan` does.
+
+    ``skew``: each page is rotated by up to this many degrees either way.
+    """
     from pypdf import PdfReader, PdfWriter
 
     dropped = set(drop)
     rng = random.Random(f"scan|{seed}")
     with tempfile.TemporaryDirectory(prefix="dossierlink-scan-") as tmp:
         work = Path(tmp)
-        printed_pdf = render_pages(pages, work / "print.pdf")
         images = _rasterise(printed_pdf, scan_dpi, work)
         writer = PdfWriter()
         from PIL import Image
@@ -467,7 +502,7 @@ def make_scan(
         for n, png in enumerate(images, start=1):
             if n in dropped:
                 continue
-            img = _scanner_look(Image.open(png), rng)
+            img = _scanner_look(Image.open(png), rng, skew)
             page = writer.add_page(
                 PdfReader(io.BytesIO(_image_page_pdf(img, store_dpi, scan_dpi, quality, bilevel))).pages[0]
             )
@@ -495,6 +530,45 @@ def make_scan(
         with path.open("wb") as fh:
             writer.write(fh)
     return path
+
+
+def cover_sheet_batch(
+    parts: Sequence[tuple[str | tuple[Path, int] | None, Sequence[Page]]],
+    path: Path,
+    *,
+    ocr: bool = False,
+    seed: int | str = "cover-batch",
+    skew: float = 1.2,
+    store_dpi: int = 200,
+    scanned: dt.datetime | None = None,
+) -> Path:
+    """A scanning desk's batch: per part a dossierlink cover sheet on top of its printed pages, all
+    scanned as images (no text layer unless ``ocr``), skewed and noisy.
+
+    A part's sheet is an identifier (a sheet is printed for it), ``(pdf, index)``: page ``index``
+    of sheets already printed (``dossierlink coversheet -o pdf``), or None for no sheet.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    from dossierlink.paper.coversheet import CoverSheet, render_cover_sheets
+
+    with tempfile.TemporaryDirectory(prefix="dossierlink-batch-") as tmp:
+        writer = PdfWriter()
+        for n, (identifier, pages) in enumerate(parts):
+            if isinstance(identifier, str):
+                sheet = render_cover_sheets([CoverSheet.parse(identifier)])
+                writer.append(PdfReader(io.BytesIO(sheet)))
+            elif identifier is not None:
+                printed_sheets, index = identifier
+                writer.add_page(PdfReader(printed_sheets).pages[index])
+            if pages:
+                writer.append(PdfReader(render_pages(pages, Path(tmp) / f"part-{n}.pdf")))
+        printed_pdf = Path(tmp) / "printed.pdf"
+        with printed_pdf.open("wb") as fh:
+            writer.write(fh)
+        return scan_printed(
+            printed_pdf, path, ocr=ocr, seed=seed, skew=skew, store_dpi=store_dpi, scanned=scanned
+        )
 
 
 _OCR_SWAPS = {"0": "O", "1": "l", "i": "l", "e": "c", "n": "m", "a": "o", "5": "S", "8": "B"}
@@ -719,7 +793,38 @@ def generate_samples(root: Path, *, ocr: bool = True) -> list[Path]:
     written.append(
         make_scan(pages, target, ocr=False, scanned=at(spec_e.date + dt.timedelta(days=4)), seed=spec_e.key)
     )
+    # G, H: the court's scanning desk scanned both cases in one batch behind dossierlink cover sheets.
+    written.append(generate_cover_batch(root, ocr=ocr))
     return written
+
+
+# A court scanning desk's batch (issue 20): dossierlink cover sheets for cases G and H on top of
+# the police PV each case's court file holds, scanned in one go with the scanner's OCR.
+COVER_BATCH: tuple[DocumentSpec, ...] = (
+    DocumentSpec(
+        "PL13G7 2024023456-1", "aangifte", "13/654321-24", "Kees Smit", D(1992, 8, 14), D(2024, 2, 10), 2
+    ),
+    DocumentSpec(
+        "PL09H8 2024034567-1",
+        "bevindingen",
+        "16/345678-24",
+        "Noah de Graaf",
+        D(2001, 12, 5),
+        D(2024, 3, 5),
+        4,
+    ),
+)
+COVER_BATCH_FILE = Path("scans") / "rechtspraak" / "scanstraat-2024-07-01.pdf"
+
+
+def generate_cover_batch(root: Path, *, ocr: bool = True) -> Path:
+    """``samples/scans/rechtspraak/scanstraat-2024-07-01.pdf``: two cases behind their cover sheets."""
+    parts = [
+        (spec.parketnummer, printed(document_pages(spec), printed_on=D(2024, 6, 28))) for spec in COVER_BATCH
+    ]
+    return cover_sheet_batch(
+        parts, root / COVER_BATCH_FILE, ocr=ocr, seed="scanstraat", scanned=dt.datetime(2024, 7, 1, 9, 30)
+    )
 
 
 # --- real-OCR acceptance scans (issue 10) --------------------------------------------------

@@ -26,7 +26,7 @@ from dossierlink.api import (
     masked_divergence_dict,
     store_birth_dates,
 )
-from dossierlink.cli import demo, dossier, pull, report, samples, sync
+from dossierlink.cli import coversheet, demo, dossier, pull, report, samples, sync
 from dossierlink.cli import serve as serve_commands
 from dossierlink.cli.output import (
     EXIT_FINDINGS,
@@ -508,7 +508,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         click.echo(f"{k:<18} {v}")
 
 
-for _module in (report, sync, samples, demo, dossier, pull, serve_commands):
+for _module in (report, sync, samples, demo, dossier, pull, serve_commands, coversheet):
     for _command in _module.commands:
         main.add_command(_command)
 

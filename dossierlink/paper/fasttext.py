@@ -82,7 +82,7 @@ def page_texts_from_path(path: str | Path) -> list[str]:
     except (OSError, pypdf.errors.PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         if isinstance(exc, PdfTextError):
             raise
-        raise PdfTextError(path, f"cannot read the PDF's text ({type(exc).__name__}: {exc})") from exc
+        raise PdfTextError(path, f"cannot read the PDF's text ({exc})") from exc
 
 
 def acceleration_available() -> bool:

@@ -76,7 +76,9 @@ def folder_hints(path: Path, hints: FolderSettings) -> FolderHints:
             parts = list(path.resolve().relative_to(Path(hints.root).resolve()).parts[:-1])
         except ValueError:
             parts = []
-        found = _match(parts[: len(pattern)], pattern, known_only=False)
+        # A file higher up than the pattern reaches ({organisation}/batch.pdf) gets what its folders say.
+        head = pattern[: len(parts)] if 0 < len(parts) < len(pattern) else pattern
+        found = _match(parts[: len(head)], head, known_only=False)
         if found is not None:
             return found
     parts = list(path.resolve().parts[:-1])

@@ -25,7 +25,7 @@ from typing import IO, Any
 
 import attrs
 
-from dossierlink.paper.reader import PdfError, PdfLimits, PdfSummary, read_pdf
+from dossierlink.paper.reader import PdfError, PdfLimits, PdfSummary, describe_failure, read_pdf
 from dossierlink.pinned import pinned_path_for_process
 
 __all__ = ["close_workers", "read_pdf_isolated"]
@@ -60,7 +60,7 @@ def _recv(stream: IO[bytes]) -> Any:
 
 
 def _worker_main(memory_mb: int) -> None:
-    """The worker loop: read (path, limits), answer ("ok", PdfSummary) or ("error", (path, problem, reason))."""
+    """The worker loop: read (path, limits, barcodes), answer ("ok", PdfSummary) or ("error", (path, problem, reason))."""
     try:
         import resource
 
@@ -77,15 +77,15 @@ def _worker_main(memory_mb: int) -> None:
             return
         if request is None:
             return
-        path, limits = request
+        path, limits, barcodes = request
         try:
-            answer: tuple[str, Any] = ("ok", read_pdf(Path(path), limits=limits))
+            answer: tuple[str, Any] = ("ok", read_pdf(Path(path), limits=limits, barcodes=barcodes))
         except PdfError as exc:
             answer = ("error", (exc.path, exc.problem, exc.reason))
         except MemoryError:
             answer = ("error", (path, f"reading the PDF needs more than {memory_mb} MB of memory", "memory"))
         except BaseException as exc:
-            answer = ("error", (path, f"the PDF reader failed: {type(exc).__name__}: {exc}", "corrupt"))
+            answer = ("error", (path, f"the PDF reader failed: {describe_failure(exc)}", "corrupt"))
         try:
             _send(stdout, answer)
         except MemoryError:
@@ -195,6 +195,7 @@ def read_pdf_isolated(
     memory_mb: int | None = None,
     *,
     limits: PdfLimits | None = None,
+    barcodes: bool = False,
 ) -> PdfSummary:
     """:func:`read_pdf` in a worker process bounded by ``timeout_s`` seconds and ``memory_mb`` MB."""
     limits = limits or PdfLimits()
@@ -208,7 +209,7 @@ def read_pdf_isolated(
     worker = _borrow(limits.memory_mb)
     try:
         # A file the ingest opened once is read by the worker through that same descriptor.
-        status, payload = worker.ask((pinned_path_for_process(path), limits), limits.timeout_s)
+        status, payload = worker.ask((pinned_path_for_process(path), limits, barcodes), limits.timeout_s)
     except TimeoutError:
         worker.kill()
         raise PdfError(

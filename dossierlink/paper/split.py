@@ -18,11 +18,24 @@ import attrs
 
 from dossierlink.fingerprint import fingerprint
 from dossierlink.identifiers import IdentifierError, PvNumber, find_parketnummers, find_pv_numbers, parse_ecli
+from dossierlink.paper.barcodes import PageBarcode
+from dossierlink.paper.coversheet import CoverSheet, CoverSheetError, decode_payload, find_payloads
 from dossierlink.paper.labels import find_dossier_page, find_page_label, label_gaps
 from dossierlink.paper.reader import PdfSummary
 from dossierlink.schema import DocumentType
 
-__all__ = ["PageInfo", "PaperDocument", "ScanLayout", "find_date", "find_heading", "split_pages"]
+__all__ = [
+    "BatchPart",
+    "PageInfo",
+    "PaperDocument",
+    "ScanLayout",
+    "find_cover_sheets",
+    "find_date",
+    "find_heading",
+    "identifiers_in_barcodes",
+    "split_batch",
+    "split_pages",
+]
 
 # Normalised heading -> (title, type). Longest first so "... VAN AANGIFTE" beats "PROCES VERBAAL".
 _HEADINGS: tuple[tuple[str, str, DocumentType], ...] = tuple(
@@ -399,18 +412,25 @@ def split_pages(
     known_parketnummers: Sequence[str] = (),
     *,
     summary: PdfSummary | None = None,
+    first_page: int = 1,
+    one_document: bool = False,
 ) -> ScanLayout:
     """Split a scan's page texts into documents (see the module docstring for the rules).
 
     ``summary``: the reader's summary of the same pages, whose page labels, dossier pages and
-    whole-file fingerprint are then reused instead of computed again.
+    whole-file fingerprint are then reused instead of computed again. ``first_page``: the
+    physical number of ``texts[0]`` (a part of a batch). ``one_document``: every content page
+    is one stuk (a cover sheet named it).
     """
-    if summary is not None and tuple(summary.page_texts) == tuple(texts):
+    if first_page != 1:
+        infos = [page_info(i, t) for i, t in enumerate(texts, start=first_page)]
+        whole: str | None = None
+    elif summary is not None and tuple(summary.page_texts) == tuple(texts):
         infos = [
             page_info(i, t, (summary.page_labels[i - 1], summary.dossier_pages[i - 1]))
             for i, t in enumerate(texts, start=1)
         ]
-        whole: str | None = summary.fingerprint
+        whole = summary.fingerprint
     else:
         infos = [page_info(i, t) for i, t in enumerate(texts, start=1)]
         whole = None
@@ -429,7 +449,7 @@ def split_pages(
             if info.role in ("cover", "contents"):
                 parket_cover.extend(find_parkets(info.text))
             continue
-        if _starts_new(info, current) and current:
+        if not one_document and _starts_new(info, current) and current:
             groups.append(current)
             current = []
         current.append(info)
@@ -446,3 +466,111 @@ def split_pages(
         separator_pages=tuple(separators),
         parketnummers=tuple(dict.fromkeys(every)),
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# Batches with cover sheets
+
+
+@attrs.frozen
+class BatchPart:
+    """The pages of a batch that one cover sheet (or none: the pages before the first) files."""
+
+    sheet: CoverSheet | None
+    cover_page: int | None  # the cover sheet's physical page
+    pages: tuple[int, ...]  # 1-based physical pages after it, up to the next cover sheet
+
+
+def find_cover_sheets(
+    texts: Sequence[str], page_barcodes: Sequence[Sequence[PageBarcode]] = ()
+) -> tuple[dict[int, CoverSheet], list[str]]:
+    """The cover sheets of a scan by physical page, from barcodes first, else the printed payload.
+
+    A ``DL:`` barcode that cannot be trusted (wrong check, unknown kind, invalid identifier) is a
+    warning and its page stays a page of the stuk; so is a page whose barcode was seen but not
+    decoded. Two payloads on one page that disagree: the barcode wins, with a warning.
+    """
+    found: dict[int, CoverSheet] = {}
+    notes: list[str] = []
+    for number, text in enumerate(texts, start=1):
+        codes = tuple(page_barcodes[number - 1]) if number - 1 < len(page_barcodes) else ()
+        sheets: list[CoverSheet] = []
+        # The symbols first; the printed line (an OCR reading of it may be off) only without them.
+        for source in ([c.text for c in codes if c.error is None], find_payloads(text)):
+            for payload in source:
+                try:
+                    sheet = decode_payload(payload)
+                except CoverSheetError as exc:
+                    notes.append(f"page {number}: {exc}; the page is kept as a page of the stuk")
+                    continue
+                if sheet is not None and sheet not in sheets:
+                    sheets.append(sheet)
+            if sheets:
+                break
+        if sheets:
+            found[number] = sheets[0]
+            if len(sheets) > 1:
+                notes.append(
+                    f"page {number}: the cover sheet's codes disagree ({', '.join(s.label for s in sheets)}); "
+                    f"filed under {sheets[0].label}"
+                )
+        elif any(c.error is not None for c in codes) and len(text.strip()) < 25:
+            notes.append(
+                f"page {number}: a barcode was seen but could not be decoded (damaged or smudged?); "
+                "if it is a cover sheet, print a new one: its pages stay with the part before it"
+            )
+    return found, notes
+
+
+def split_batch(page_count: int, covers: dict[int, CoverSheet]) -> tuple[list[BatchPart], list[str]]:
+    """Cut a batch at its cover sheets; every page ends in exactly one part (or is a cover sheet)."""
+    parts: list[BatchPart] = []
+    notes: list[str] = []
+    current: list[int] = []
+    sheet: CoverSheet | None = None
+    cover_page: int | None = None
+
+    def close() -> None:
+        if current or sheet is None:
+            if current:
+                parts.append(BatchPart(sheet, cover_page, tuple(current)))
+            return
+        notes.append(
+            f"page {cover_page}: the cover sheet for {sheet.label} has no pages after it "
+            + (
+                "(it is the last page)"
+                if cover_page == page_count
+                else f"(page {cover_page + 1 if cover_page else 0} is another cover sheet)"
+            )
+        )
+
+    for number in range(1, page_count + 1):
+        if number in covers:
+            if sheet is not None and not current and covers[number] == sheet:
+                notes.append(f"page {number}: the cover sheet for {sheet.label} is there twice in a row")
+                cover_page = number
+                continue
+            close()
+            current, sheet, cover_page = [], covers[number], number
+            continue
+        current.append(number)
+    close()
+    return parts, notes
+
+
+def identifiers_in_barcodes(codes: Sequence[PageBarcode]) -> list[tuple[str, str]]:
+    """(kind, normalised value) of the PV numbers, parketnummers and ECLIs that a stuk's own barcodes
+    carry (a politie PV barcode, a court letter's QR code); ``DL:`` cover sheets are not read here."""
+    found: list[tuple[str, str]] = []
+    for code in codes:
+        if code.error is not None or code.text.startswith("DL:"):
+            continue
+        text = code.text[:500]
+        found.extend(("pv", pv.normalised) for pv in find_pvs(text))
+        found.extend(("parketnummer", p) for p in find_parkets(text))
+        for m in _ECLI_TEXT_RE.finditer(text):
+            try:
+                found.append(("ecli", parse_ecli(re.sub(r"\s", "", m[0]))))
+            except IdentifierError:
+                continue
+    return list(dict.fromkeys(found))

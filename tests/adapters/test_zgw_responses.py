@@ -51,6 +51,7 @@ def test_every_order_of_zaak_link_and_document_gives_the_same_dossier(tmp_path: 
         "enkelvoudiginformatieobject-GET-single.json",
     ]
     for n, order in enumerate(itertools.permutations(trio)):
+        (tmp_path / str(n)).mkdir()
         detail = _ingest_in_order(tmp_path / str(n), list(order))
         assert [d.key for r in detail.records for d in r.documents] == ["PL13C4 2024031567-1"]
 

@@ -33,6 +33,10 @@ SEEDED: tuple[tuple[str, str, str, str, str], ...] = (
     # F-L: the export divergences.
     ("missing_digital", "om", "05/812345-24", "document:pv:PL06F6 2024011111-2", "Politie heeft het op 2024-02-01 verzonden"),
     ("person_conflict", "rechtspraak", "13/654321-24", "person:parketnummer:13/654321-24:verdachte:skn:100000107", "Stem de gegevens van de verdachte in dossier 13/654321-24 af met Politie"),
+    # G, H: the court's scanning desk filed both cases' paper behind cover sheets (one batch, July
+    # 2024); each part is the case's paper file as scanned, and neither holds the dagvaarding.
+    ("missing_paper", "rechtspraak", "13/654321-24", "document:nr:OM-DGV-13-654321", "Voeg dagvaarding OM-DGV-13-654321 (2 pagina's) toe aan het papieren dossier 13/654321-24"),
+    ("missing_paper", "rechtspraak", "16/345678-24", "document:nr:OM-DGV-16-345678", "Voeg dagvaarding OM-DGV-16-345678 (2 pagina's) toe aan het papieren dossier 16/345678-24"),
     ("status_conflict", "om", "16/345678-24", "status:parketnummer:16/345678-24:om:sepot", "hebt afgesloten (sepot)"),
     ("identifier_conflict", "politie", "01/111222-25", "identifier:pv:PL01I8 2025012345", "verwacht parketnummer 01/112122-25"),
     ("duplicate_document", "om", "18/456789-25", "document:pv:PL02J9 2025023456-1", "Verwijder de dubbele registratie van PV PL02J9 2025023456-1"),
