@@ -537,7 +537,8 @@ class Chain:
                 seen: list[str] = []
                 for record in self.store.dossier_records(dossier_id):
                     for person in record.persons:
-                        line = f"{person.role.value.capitalize()}: {person.display_name}"
+                        # A name field can hold a BSN or a birth date typed in the wrong column.
+                        line = scrub(f"{person.role.value.capitalize()}: {person.display_name}", Sink.REPORT)
                         if person.display_name != "(onbekend)" and line not in seen:
                             seen.append(line)
                 lines[sheet.payload] = seen[:6]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import click
 
@@ -13,10 +14,29 @@ from dossierlink.pull.run import load_section, pull_rechtspraak, pull_zgw
 
 __all__ = ["commands", "pull"]
 
+C = TypeVar("C")
+
 
 def _chain(ctx: click.Context) -> Chain:
     factory: Callable[..., Chain] = (ctx.obj or {})["chain"]
     return factory(create=True)
+
+
+def _configured(config_path: str | None, section: str, make: Callable[..., C]) -> C:
+    """The connector's settings from ``[pull.<section>]``; a wrong setting is bad input (exit 2)."""
+    try:
+        table, base = load_section(config_path, section)
+        return make(table, base=base)
+    except PullError as exc:
+        raise BadInput(str(exc)) from None
+
+
+def _fetched(fetch: Callable[[], PullResult]) -> PullResult:
+    """Run the pull; a service that cannot be reached or keeps failing means we could not run (exit 3)."""
+    try:
+        return fetch()
+    except PullError as exc:
+        raise CannotRun(str(exc)) from None
 
 
 @click.group("pull")
@@ -75,15 +95,8 @@ def pull_zgw_cmd(ctx: click.Context, config_path: str, no_ingest: bool, as_json:
 
     Exits 2 when the configuration is wrong, 3 when the API could not be reached or kept failing.
     """
-    try:
-        table, base = load_section(config_path, "zgw")
-        cfg = ZgwPullConfig.from_mapping(table, base=base)
-    except PullError as exc:
-        raise BadInput(str(exc)) from None
-    try:
-        result = pull_zgw(_chain(ctx).store, cfg)
-    except PullError as exc:
-        raise CannotRun(str(exc)) from None
+    cfg = _configured(config_path, "zgw", ZgwPullConfig.from_mapping)
+    result = _fetched(lambda: pull_zgw(_chain(ctx).store, cfg))
     _finish(ctx, result, cfg.organisation, not no_ingest, as_json)
 
 
@@ -114,15 +127,8 @@ def pull_rechtspraak_cmd(
 
     Exits 2 when the configuration is wrong, 3 when the service could not be reached or kept failing.
     """
-    try:
-        table, base = load_section(config_path, "rechtspraak")
-        cfg = RechtspraakPullConfig.from_mapping(table, base=base)
-    except PullError as exc:
-        raise BadInput(str(exc)) from None
-    try:
-        result = pull_rechtspraak(_chain(ctx).store, cfg, since=since, instantie=instantie)
-    except PullError as exc:
-        raise CannotRun(str(exc)) from None
+    cfg = _configured(config_path, "rechtspraak", RechtspraakPullConfig.from_mapping)
+    result = _fetched(lambda: pull_rechtspraak(_chain(ctx).store, cfg, since=since, instantie=instantie))
     _finish(ctx, result, "rechtspraak", not no_ingest, as_json)
 
 

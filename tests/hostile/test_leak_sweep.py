@@ -117,6 +117,26 @@ def _commands(
         "samples generate": [],  # invented persons only: no planted data reaches it
         "demo": [],  # the bundled samples only
         "dossier": [["--db", db, "dossier", "11/600001-23"], ["--db", db, "dossier", "12/600002-23"]],
+        # Printed for the paper file with the parties' names (a logged disclosure); no BSN, no birth date.
+        "coversheet": [
+            ["--db", db, "coversheet", "11/600001-23", "12/600002-23", "-o", str(out / "sheets.pdf")]
+        ],
+        # Accounts and tokens hold no case data; tests/web sweeps the pages and the API for it.
+        "users": [],
+        "users add": [],
+        "users disable": [],
+        "users passwd": [],
+        "users list": [["--db", db, "users", "list"]],
+        "tokens": [],
+        "tokens add": [["--db", db, "tokens", "add", "sweep", "--organisation", "om"]],
+        "tokens list": [["--db", db, "tokens", "list"]],
+        "tokens revoke": [["--db", db, "tokens", "revoke", "sweep"]],
+        "serve": [],  # a server: tests/web checks every page and API answer for personal data
+        # Pull from live systems: tests/pull runs them against recorded services; what they write is
+        # the source's own bytes, owner-only (tests/hostile/test_privacy_filter.py lists the sink).
+        "pull": [],
+        "pull zgw": [],
+        "pull rechtspraak": [],
     }
 
 

@@ -47,6 +47,11 @@ SINKS: dict[str, str] = {
     "sync/status.py:write_status": "the status file: scrub_data; 0600",
     "synth/chain.py:_write_json": "synthetic exports of invented persons (samples generate)",
     "synth/output.py:write": "synthetic exports of invented persons (samples generate)",
+    "api.py:coversheet": "cover sheets: identifiers and party names printed on purpose for the paper file, "
+    "logged as a disclosure; 0600",
+    "paper/barcodes.py:_render": "a scan's own bytes for pdftoppm, in a private TemporaryDirectory removed at once",
+    "pull/folder.py:write": "a pulled response's own bytes as the source system sent them, 0600 in a 0700 folder",
+    "web/settings.py:load_secret": "the session-signing key (no case data), created 0600 with O_EXCL",
 }
 
 
